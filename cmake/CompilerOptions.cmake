@@ -1,0 +1,30 @@
+# Warnings are errors on our code only: link minewall_warnings into each of our targets.
+add_library(minewall_warnings INTERFACE)
+target_compile_options(minewall_warnings INTERFACE -Wall -Wextra -Werror)
+
+# Asio: coroutines, no deprecated API, one shared definition set for every target.
+add_library(minewall_asio INTERFACE)
+target_link_libraries(minewall_asio INTERFACE Boost::headers Threads::Threads OpenSSL::SSL
+                                              OpenSSL::Crypto)
+target_compile_definitions(minewall_asio INTERFACE BOOST_ASIO_NO_DEPRECATED
+                                                   BOOST_BEAST_USE_STD_STRING_VIEW)
+
+if(MINEWALL_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Faster rebuilds when ccache is on the machine; nothing depends on it.
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+# Helper: a module library whose headers are included from the repository root.
+function(minewall_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${M_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${M_DEPS} PRIVATE minewall_warnings)
+endfunction()
