@@ -1,0 +1,71 @@
+#pragma once
+// Every setting of minewall as plain data. Defaults here are the defaults of the embedded
+// configuration (config/minewall.yaml documents the same values); tests build these directly.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/cidr.hpp"
+
+namespace minewall::config {
+
+using Millis = std::chrono::milliseconds;
+
+enum class ListenerMode { Explicit };
+
+struct ListenerConfig {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 3128;
+    ListenerMode mode = ListenerMode::Explicit;
+};
+
+struct UpstreamConfig {
+    Millis connect_timeout{10'000};
+    Millis idle_timeout{60'000};
+    Millis pool_idle_timeout{30'000};
+    std::size_t pool_max_idle_per_host = 8;
+};
+
+struct ClientConfig {
+    Millis header_timeout{30'000};
+    Millis keepalive_timeout{60'000};
+    Millis body_idle_timeout{60'000};
+};
+
+struct TunnelConfig {
+    Millis idle_timeout{300'000};
+};
+
+struct LimitsConfig {
+    std::size_t max_connections = 10'000;
+    std::size_t max_header_bytes = 65'536;
+};
+
+struct ShutdownConfig {
+    Millis drain_timeout{10'000};
+};
+
+struct Config {
+    std::vector<ListenerConfig> listeners{ListenerConfig{}};
+    std::vector<Cidr> allowed_clients{*Cidr::parse("127.0.0.0/8"), *Cidr::parse("::1/128")};
+    std::vector<std::uint16_t> connect_ports{443};
+    std::string state_dir;  // empty: default_state_dir()
+    std::string log_level = "info";
+    unsigned worker_threads = 0;  // 0: one per core
+    UpstreamConfig upstream;
+    ClientConfig client;
+    TunnelConfig tunnel;
+    LimitsConfig limits;
+    ShutdownConfig shutdown;
+};
+
+// ~/.minewall, or /var/lib/minewall when running as root.
+std::string default_state_dir();
+
+// The state directory a config resolves to.
+inline std::string effective_state_dir(const Config& c) {
+    return c.state_dir.empty() ? default_state_dir() : c.state_dir;
+}
+
+}  // namespace minewall::config
