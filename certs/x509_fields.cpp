@@ -82,7 +82,8 @@ std::string format_time(const ASN1_TIME* time) {
 std::string format_name(const X509_NAME* name) {
     BioPtr bio(BIO_new(BIO_s_mem()));
     if (!bio ||
-        X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+        X509_NAME_print_ex(bio.get(), name, 0,
+                           (XN_FLAG_RFC2253 & ~XN_FLAG_DN_REV & ~ASN1_STRFLGS_ESC_MSB)) < 0) {
         return {};
     }
     char* data = nullptr;

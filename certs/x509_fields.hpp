@@ -35,7 +35,7 @@ std::string sha256_fingerprint(const X509* cert);
 // "2025-11-26 10:00:00 UTC".
 std::string format_time(const ASN1_TIME* time);
 
-// RFC 2253 text of a name, e.g. "CN=minewall CA (gw1),O=minewall".
+// RFC 2253 escaping, in certificate order (not reversed), e.g. "CN=minewall CA (gw1),O=minewall".
 std::string format_name(const X509_NAME* name);
 
 // "ECDSA P-256", "RSA 3072", ...
