@@ -25,7 +25,7 @@ struct RequestFacts {
     std::string method;
     std::string url;  // full URL with scheme: http://host/path, https://host/path
     std::string user_agent;
-    std::string content_type;      // response stage
+    std::string content_type;        // response stage
     std::string_view leading_bytes;  // body or tunnel bytes seen so far (not owned)
 };
 

@@ -24,6 +24,9 @@ struct Verdict {
     std::string rule;             // id/label of the matching rule
     std::string rule_type;        // e.g. "Cryptomining" / "URL Filtering"
     std::string feed;             // feed that supplied the rule ("builtin", a file, a URL)
+    std::string detector;  // which detector fired: pool_host, pool_ip, miner_url, user_agent,
+                           // stratum, content, wasm, websocket, rule (empty when none)
+    std::string evidence;  // what matched (domain suffix, UA term, JSON-RPC method, export name)
 
     bool blocks() const { return action == Action::Block && !monitor_only; }
 };

@@ -1,0 +1,119 @@
+#include "policy/content_scanner.hpp"
+
+#include <algorithm>
+
+#include "policy/threat_catalog.hpp"
+
+namespace minewall::policy {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+}  // namespace
+
+bool content_type_is_scannable(std::string_view content_type) {
+    if (content_type.empty()) return true;
+    std::string ct = lower(content_type.substr(0, content_type.find(';')));
+    static constexpr std::string_view kScannable[] = {"text/html",
+                                                      "application/xhtml+xml",
+                                                      "text/javascript",
+                                                      "application/javascript",
+                                                      "application/x-javascript",
+                                                      "application/ecmascript",
+                                                      "text/ecmascript",
+                                                      "application/json",
+                                                      "application/wasm",
+                                                      "application/octet-stream",
+                                                      "text/plain",
+                                                      "binary/octet-stream"};
+    return std::any_of(std::begin(kScannable), std::end(kScannable),
+                       [&](std::string_view s) { return ct.find(s) != std::string::npos; });
+}
+
+ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit)
+    : signatures_(signatures), limit_(limit), seen_(signatures.size(), false) {}
+
+void ContentScanner::scan_text(std::string_view text) {
+    signatures_.match(text, hits_);
+    for (int i : hits_)
+        seen_[static_cast<std::size_t>(i)] = true;
+}
+
+bool ContentScanner::decide() {
+    std::vector<int> calls, contexts;
+    for (std::size_t i = 0; i < seen_.size(); ++i) {
+        if (!seen_[i]) continue;
+        const auto& sig = signatures_.at(static_cast<int>(i));
+        switch (sig.strength) {
+            case SignatureStrength::Strong:
+                result_ = {ScanStatus::Match, std::string(sig.threat_name),
+                           std::string(sig.literal)};
+                return true;
+            case SignatureStrength::Call:
+                calls.push_back(static_cast<int>(i));
+                break;
+            case SignatureStrength::Context:
+                contexts.push_back(static_cast<int>(i));
+                break;
+        }
+    }
+    if (calls.size() >= 2 || (calls.size() == 1 && !contexts.empty())) {
+        int second = calls.size() >= 2 ? calls[1] : contexts[0];
+        result_ = {ScanStatus::Match, std::string(kGenericJsMiner),
+                   std::string(signatures_.at(calls[0]).literal) + " + " +
+                       std::string(signatures_.at(second).literal)};
+        return true;
+    }
+    return false;
+}
+
+Detection ContentScanner::feed(std::string_view chunk) {
+    if (result_.status != ScanStatus::NeedMore) return result_;
+    if (scanned_ >= limit_) return result_ = {ScanStatus::NoMatch, {}, {}};
+    chunk = chunk.substr(0, std::min(chunk.size(), limit_ - scanned_));
+    scanned_ += chunk.size();
+
+    // WebAssembly: judged by its export names, not by text.
+    if (wasm_.state() == WasmReadState::NeedMore) {
+        wasm_.feed(chunk);
+        if (wasm_.state() == WasmReadState::Done) {
+            if (auto name = miner_wasm_export(wasm_.exports())) {
+                bool randomx = lower(*name).find("randomx") != std::string::npos;
+                return result_ = {ScanStatus::Match,
+                                  randomx ? "CoinMiner.WASM.RandomX"
+                                          : std::string(threat::kWasmCryptoNight),
+                                  "wasm export " + *name};
+            }
+        }
+    }
+
+    // Text: the chunk itself, then the seam between the previous tail and this chunk's head.
+    const std::size_t keep = signatures_.longest() - 1;
+    scan_text(chunk);
+    if (!carry_.empty()) {
+        std::string seam = carry_;
+        seam.append(chunk.substr(0, std::min(chunk.size(), keep)));
+        scan_text(seam);
+    }
+    if (chunk.size() >= keep) {
+        carry_.assign(chunk.substr(chunk.size() - keep));
+    } else {
+        carry_.append(chunk);
+        if (carry_.size() > keep) carry_.erase(0, carry_.size() - keep);
+    }
+    if (decide()) return result_;
+    if (scanned_ >= limit_) return finish();
+    return result_;
+}
+
+Detection ContentScanner::finish() {
+    if (result_.status == ScanStatus::NeedMore) result_ = {ScanStatus::NoMatch, {}, {}};
+    return result_;
+}
+
+}  // namespace minewall::policy

@@ -1,0 +1,50 @@
+#pragma once
+// Streaming browser-miner scan of a response body: HTML/JavaScript text signatures and the export
+// section of WebAssembly modules. Bounded (default first 256 KiB) and chunk-safe: the last bytes
+// of each chunk are carried into the next scan, so a signature split across chunks is found.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/browser_miner_signatures.hpp"
+#include "policy/detection.hpp"
+#include "policy/wasm_exports.hpp"
+
+namespace minewall::policy {
+
+inline constexpr std::size_t kDefaultContentScanLimit = 256 * 1024;
+
+// text/html, JavaScript, JSON, WebAssembly, octet-stream, text/plain, or unknown (empty).
+// Images, audio, video and fonts are not worth scanning.
+bool content_type_is_scannable(std::string_view content_type);
+
+class ContentScanner {
+  public:
+    // Every body is offered to the WebAssembly reader (it gives up after 8 bytes that are not
+    // "\0asm\1\0\0\0"), so a module served as application/octet-stream is still parsed.
+    ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit);
+
+    // Scans the next body chunk. Match is sticky; NoMatch once the limit is reached; NeedMore
+    // otherwise.
+    Detection feed(std::string_view chunk);
+    // The body ended: an undecided scan becomes NoMatch.
+    Detection finish();
+
+    std::size_t scanned() const { return scanned_; }
+
+  private:
+    void scan_text(std::string_view text);
+    bool decide();
+
+    const BrowserMinerSignatures& signatures_;
+    std::size_t limit_;
+    std::size_t scanned_ = 0;
+    std::string carry_;  // tail of the previous chunks (longest signature - 1 bytes)
+    std::vector<bool> seen_;
+    std::vector<int> hits_;  // scratch for RegexSet results
+    WasmExportReader wasm_;
+    Detection result_{ScanStatus::NeedMore, {}, {}};
+};
+
+}  // namespace minewall::policy
