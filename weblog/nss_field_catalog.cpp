@@ -152,7 +152,7 @@ void Catalog::build() {
     text("login", login, "None");
     text("elogin", login, "None", E::Percent);
     text("b64login", login, "None", E::Base64);
-    text("ologin", login, "None", E::Obfuscated);
+    text("ologin", login, "0", E::Obfuscated);
     const TextGetter dept = [](const RenderInput& in, std::string&) -> std::string_view {
         return in.record.department;
     };
@@ -167,7 +167,7 @@ void Catalog::build() {
     unknown_number("throttlerespsize");
     unknown_text("bwthrottle", "NO");
     unknown_text("bwclassname", "None");
-    unknown_text("obwclassname", "None", E::Obfuscated);
+    unknown_text("obwclassname", "0", E::Obfuscated);
     unknown_text("bwrulename", "None");
 
     // --- Cloud application ---
@@ -191,9 +191,9 @@ void Catalog::build() {
     }
     unknown_number("dlpidentifier");
     unknown_text("dlprulename", "NA");
-    unknown_text("odlpdict", "None", E::Obfuscated);
-    unknown_text("odlpeng", "None", E::Obfuscated);
-    unknown_text("odlprulename", "None", E::Obfuscated);
+    unknown_text("odlpdict", "0", E::Obfuscated);
+    unknown_text("odlpeng", "0", E::Obfuscated);
+    unknown_text("odlprulename", "0", E::Obfuscated);
     unknown_text("b64dlprulename", "None", E::Base64);
 
     // --- File type control ---
@@ -213,9 +213,9 @@ void Catalog::build() {
         unknown_text(name, "None");
     }
     unknown_text("fwd_gw_ip", "0.0.0.0");
-    unknown_text("ordr_rulename", "None", E::Obfuscated);
-    unknown_text("ofwd_gw_name", "None", E::Obfuscated);
-    unknown_text("ozpa_app_seg_name", "None", E::Obfuscated);
+    unknown_text("ordr_rulename", "0", E::Obfuscated);
+    unknown_text("ofwd_gw_name", "0", E::Obfuscated);
+    unknown_text("ozpa_app_seg_name", "0", E::Obfuscated);
     unknown_text("b64rdr_rulename", "None", E::Base64);
     unknown_text("b64fwd_gw_name", "None", E::Base64);
     unknown_text("b64zpa_app_seg_name", "None", E::Base64);
@@ -408,11 +408,11 @@ void Catalog::build() {
         "Allowed");
     unknown_text("urlfilterrulelabel", "None");
     unknown_text("eurlfilterrulelabel", "None", E::Percent);
-    unknown_text("ourlfilterrulelabel", "None", E::Obfuscated);
+    unknown_text("ourlfilterrulelabel", "0", E::Obfuscated);
     unknown_text("b64urlfilterrulelabel", "None", E::Base64);
     unknown_text("apprulelabel", "None");
     unknown_text("eapprulelabel", "None", E::Percent);
-    unknown_text("oapprulelabel", "None", E::Obfuscated);
+    unknown_text("oapprulelabel", "0", E::Obfuscated);
     unknown_text("b64apprulelabel", "None", E::Base64);
 
     // --- Sandbox ---
@@ -524,7 +524,7 @@ void Catalog::build() {
         return in.record.url_category;
     };
     text("urlcat", urlcat, "None");
-    text("ourlcat", urlcat, "None", E::Obfuscated);
+    text("ourlcat", urlcat, "0", E::Obfuscated);
     text("b64urlcat", urlcat, "None", E::Base64);
     unknown_text("urlcatmethod", "None");
 
@@ -534,15 +534,15 @@ void Catalog::build() {
     };
     text("devicehostname", device_host, "NA");
     text("edevicehostname", device_host, "NA", E::Percent);
-    text("odevicehostname", device_host, "NA", E::Obfuscated);
+    text("odevicehostname", device_host, "0", E::Obfuscated);
     const TextGetter owner = [](const RenderInput& in, std::string&) -> std::string_view {
         return in.record.device_owner;
     };
     text("deviceowner", owner, "NA");
-    text("odeviceowner", owner, "NA", E::Obfuscated);
+    text("odeviceowner", owner, "0", E::Obfuscated);
     unknown_text("devicename", "None");
     unknown_text("edevicename", "None", E::Percent);
-    unknown_text("odevicename", "None", E::Obfuscated);
+    unknown_text("odevicename", "0", E::Obfuscated);
     for (std::string_view name :
          {"devicemodel", "devicetype", "deviceostype", "deviceosversion", "deviceappversion",
           "ztunnelversion", "external_devid", "flow_type"}) {
