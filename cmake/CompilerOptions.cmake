@@ -7,7 +7,7 @@ add_library(minewall_asio INTERFACE)
 target_link_libraries(minewall_asio INTERFACE Boost::headers Threads::Threads OpenSSL::SSL
                                               OpenSSL::Crypto)
 target_compile_definitions(minewall_asio INTERFACE BOOST_ASIO_NO_DEPRECATED
-                                                   BOOST_BEAST_USE_STD_STRING_VIEW)
+)
 
 if(MINEWALL_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer

@@ -31,7 +31,7 @@ std::optional<Millis> parse_duration(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<ListenerConfig> parse_listen_spec(std::string_view text) {
+std::optional<ListenerConfig> parse_listen_spec(std::string_view text, bool allow_any_port) {
     ListenerConfig listener;
     std::string_view host;
     std::string_view port_text;
@@ -50,8 +50,8 @@ std::optional<ListenerConfig> parse_listen_spec(std::string_view text) {
     }
     unsigned port = 0;
     auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || ptr != port_text.data() + port_text.size() || port == 0 ||
-        port > 65535)
+    if (ec != std::errc{} || ptr != port_text.data() + port_text.size() ||
+        (port == 0 && !allow_any_port) || port > 65535 || port_text.empty())
         return std::nullopt;
     if (!host.empty()) {
         if (!parse_ip(host)) return std::nullopt;

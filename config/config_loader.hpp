@@ -40,7 +40,8 @@ Config embedded_default_config();
 // Parses "10s", "500ms", "5m", "1h" (a bare number is an error: units are required).
 std::optional<Millis> parse_duration(std::string_view text);
 
-// Parses "ADDR:PORT", "[v6]:PORT" or ":PORT" (address defaults to 127.0.0.1).
-std::optional<ListenerConfig> parse_listen_spec(std::string_view text);
+// Parses "ADDR:PORT", "[v6]:PORT" or ":PORT" (address defaults to 127.0.0.1). Port 0 (any
+// free port) only when allow_any_port is set.
+std::optional<ListenerConfig> parse_listen_spec(std::string_view text, bool allow_any_port = false);
 
 }  // namespace minewall::config

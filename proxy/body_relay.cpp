@@ -1,0 +1,77 @@
+#include "proxy/body_relay.hpp"
+
+namespace minewall::proxy {
+
+namespace {
+
+RelayOutcome::Failure classify_read_error(const error_code& ec) {
+    if (ec == beast::error::timeout) return RelayOutcome::Failure::ReadTimeout;
+    // Errors of the http category are framing errors in the body (bad chunk, short body).
+    if (ec.category() == http::make_error_code(http::error::bad_chunk).category() &&
+        ec != http::error::partial_message && ec != http::error::end_of_stream)
+        return RelayOutcome::Failure::BadBody;
+    return RelayOutcome::Failure::ReadError;
+}
+
+}  // namespace
+
+template <bool isRequest>
+awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer& input_buffer,
+                                   http::parser<isRequest, http::buffer_body>& parser,
+                                   beast::tcp_stream& output,
+                                   http::serializer<isRequest, http::buffer_body>& serializer,
+                                   std::chrono::milliseconds read_timeout,
+                                   std::chrono::milliseconds write_timeout,
+                                   std::span<char> scratch) {
+    RelayOutcome outcome;
+    auto& body = parser.get().body();
+    do {
+        if (!parser.is_done()) {
+            body.data = scratch.data();
+            body.size = scratch.size();
+            input.expires_after(read_timeout);
+            auto [ec, n] = co_await http::async_read(input, input_buffer, parser, use_tuple);
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec) {
+                outcome.failure = classify_read_error(ec);
+                outcome.error = ec;
+                co_return outcome;
+            }
+            body.size = scratch.size() - body.size;
+            body.data = scratch.data();
+            body.more = !parser.is_done();
+        } else {
+            body.data = nullptr;
+            body.size = 0;
+            body.more = false;  // lets the serializer finish (e.g. the last chunk)
+        }
+        outcome.body_bytes += body.size;
+        output.expires_after(write_timeout);
+        auto [ec, n] = co_await http::async_write(output, serializer, use_tuple);
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) {
+            outcome.failure = ec == beast::error::timeout ? RelayOutcome::Failure::WriteTimeout
+                                                          : RelayOutcome::Failure::WriteError;
+            outcome.error = ec;
+            co_return outcome;
+        }
+    } while (!parser.is_done() || !serializer.is_done());
+    input.expires_never();
+    output.expires_never();
+    co_return outcome;
+}
+
+template awaitable<RelayOutcome> relay_body<true>(beast::tcp_stream&, beast::flat_buffer&,
+                                                  http::parser<true, http::buffer_body>&,
+                                                  beast::tcp_stream&,
+                                                  http::serializer<true, http::buffer_body>&,
+                                                  std::chrono::milliseconds,
+                                                  std::chrono::milliseconds, std::span<char>);
+template awaitable<RelayOutcome> relay_body<false>(beast::tcp_stream&, beast::flat_buffer&,
+                                                   http::parser<false, http::buffer_body>&,
+                                                   beast::tcp_stream&,
+                                                   http::serializer<false, http::buffer_body>&,
+                                                   std::chrono::milliseconds,
+                                                   std::chrono::milliseconds, std::span<char>);
+
+}  // namespace minewall::proxy

@@ -1,0 +1,32 @@
+#pragma once
+// Streams one HTTP message body from a parser to a serializer through a fixed buffer, so a
+// body of any size passes with bounded memory and is never held whole.
+#include <chrono>
+#include <cstdint>
+#include <span>
+
+#include "proxy/net.hpp"
+
+namespace minewall::proxy {
+
+struct RelayOutcome {
+    enum class Failure { None, ReadTimeout, ReadError, BadBody, WriteTimeout, WriteError };
+    Failure failure = Failure::None;
+    error_code error;
+    std::uint64_t body_bytes = 0;
+
+    bool ok() const { return failure == Failure::None; }
+};
+
+// Relays the rest of the message: writes the header if the serializer has not yet, then body
+// chunks as they arrive. Each read/write gets its own timeout (an idle timeout, not a total).
+template <bool isRequest>
+awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer& input_buffer,
+                                   http::parser<isRequest, http::buffer_body>& parser,
+                                   beast::tcp_stream& output,
+                                   http::serializer<isRequest, http::buffer_body>& serializer,
+                                   std::chrono::milliseconds read_timeout,
+                                   std::chrono::milliseconds write_timeout,
+                                   std::span<char> scratch);
+
+}  // namespace minewall::proxy

@@ -1,0 +1,24 @@
+#pragma once
+// What every stage of a session needs about the client connection it serves.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "proxy/net.hpp"
+
+namespace minewall::proxy {
+
+class Worker;
+
+struct ClientConnection {
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;  // bytes read from the client and not yet consumed
+    Worker& worker;
+    std::shared_ptr<const config::Config> config;  // snapshot taken when the client connected
+    std::string id;                                // connection id for the operational log
+    std::string peer_ip;
+    std::uint16_t peer_port = 0;
+};
+
+}  // namespace minewall::proxy

@@ -1,0 +1,40 @@
+#include "proxy/client_response.hpp"
+
+#include "proxy/worker.hpp"
+
+namespace minewall::proxy {
+
+awaitable<bool> send_generated_response(ClientConnection& client, const GeneratedResponse& response,
+                                        const ResponseOptions& options, weblog::WebRecord& record) {
+    http::response<http::string_body> res{static_cast<http::status>(response.status),
+                                          options.version};
+    res.set(http::field::server, "minewall");
+    res.set(http::field::content_type, response.content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.body() = options.head_request ? std::string() : response.body;
+    res.prepare_payload();
+    if (options.head_request) res.content_length(response.body.size());
+    res.keep_alive(options.keep_alive);
+
+    http::response_serializer<http::string_body> serializer{res};
+    client.stream.expires_after(client.config->client.header_timeout);
+    auto [header_ec, header_bytes] =
+        co_await http::async_write_header(client.stream, serializer, use_tuple);
+    record.status = response.status;
+    record.content_type = response.content_type;
+    if (header_ec) co_return false;
+    auto [ec, body_bytes] = co_await http::async_write(client.stream, serializer, use_tuple);
+    record.response_header_bytes += header_bytes;
+    record.response_body_bytes += body_bytes;
+    co_return !ec;
+}
+
+awaitable<bool> send_error(ClientConnection& client, weblog::WebRecord& record,
+                           const ErrorDetails& details, std::string_view accept,
+                           const ResponseOptions& options) {
+    if (record.error.empty()) record.error = std::string(details.reason);
+    auto response = render_error_response(details, accepts_html(accept));
+    co_return co_await send_generated_response(client, response, options, record);
+}
+
+}  // namespace minewall::proxy

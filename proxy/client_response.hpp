@@ -1,0 +1,24 @@
+#pragma once
+// Sending a response minewall generates itself (errors, refusals) to the client.
+#include "proxy/client_connection.hpp"
+#include "proxy/error_page.hpp"
+#include "weblog/web_record.hpp"
+
+namespace minewall::proxy {
+
+struct ResponseOptions {
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head_request = false;  // HEAD: headers only
+};
+
+// Writes the response; fills status and byte counts in the record. False on a write error.
+awaitable<bool> send_generated_response(ClientConnection& client, const GeneratedResponse& response,
+                                        const ResponseOptions& options, weblog::WebRecord& record);
+
+// Builds and sends an error page for the request whose Accept header is accept.
+awaitable<bool> send_error(ClientConnection& client, weblog::WebRecord& record,
+                           const ErrorDetails& details, std::string_view accept,
+                           const ResponseOptions& options);
+
+}  // namespace minewall::proxy

@@ -1,0 +1,157 @@
+#include "proxy/client_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "config/cidr.hpp"
+#include "proxy/client_connection.hpp"
+#include "proxy/client_response.hpp"
+#include "proxy/connect_handler.hpp"
+#include "proxy/http_forwarder.hpp"
+#include "proxy/proxy_state.hpp"
+#include "proxy/transaction_scope.hpp"
+#include "proxy/worker.hpp"
+
+namespace minewall::proxy {
+
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+
+// Counts the connection for the connection limit and the shutdown drain.
+class ActiveConnection {
+  public:
+    explicit ActiveConnection(ProxyState& state) : state_(state) { ++state_.active_connections; }
+    ~ActiveConnection() { --state_.active_connections; }
+    ActiveConnection(const ActiveConnection&) = delete;
+    ActiveConnection& operator=(const ActiveConnection&) = delete;
+
+  private:
+    ProxyState& state_;
+};
+
+// Waits for the first byte of the next request without consuming it. False when the wait
+// timed out or shutdown cancelled it: the connection is idle and can simply be closed.
+awaitable<bool> wait_for_request(ClientConnection& client, std::chrono::milliseconds timeout) {
+    if (client.buffer.size() > 0) co_return true;  // a pipelined request is already here
+    if (client.worker.state().draining) co_return false;
+    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
+    client.worker.idle_sessions().add(&timer);
+    auto result = co_await (client.stream.socket().async_wait(tcp::socket::wait_read, use_tuple) ||
+                            timer.async_wait(use_tuple));
+    client.worker.idle_sessions().remove(&timer);
+    co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
+}
+
+// A request head could not be read: answer when the client deserves an answer.
+awaitable<void> answer_unreadable_head(ClientConnection& client, const RequestParser& parser,
+                                       const error_code& ec) {
+    ProxyState& state = client.worker.state();
+    const bool got_bytes = parser.got_some() || client.buffer.size() > 0;
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+        (ec == beast::error::timeout && !got_bytes))
+        co_return;  // the client left or stayed silent: nothing to answer
+    TransactionScope txn(client, state);
+    auto& rec = txn.record();
+    rec.protocol = "HTTP";
+    ErrorDetails details{400, "Bad Request", "", "", txn.transaction_id()};
+    std::string reason;
+    if (ec == http::error::header_limit) {
+        details.status = 431;
+        details.title = "Request Header Fields Too Large";
+        reason = "the request head is larger than " +
+                 std::to_string(client.config->limits.max_header_bytes) + " bytes";
+    } else if (ec == beast::error::timeout) {
+        details.status = 408;
+        details.title = "Request Timeout";
+        reason = "the request head did not arrive within " +
+                 std::to_string(client.config->client.header_timeout.count()) + " ms";
+    } else {
+        reason = "malformed request: " + ec.message();
+    }
+    ++state.counters().bad_requests;
+    details.reason = reason;
+    spdlog::info("[{}] {}: {}", client.id, details.status, reason);
+    co_await send_error(client, rec, details, "", ResponseOptions{11, false, false});
+}
+
+// Clients outside allowed_clients get a 403 to their first request, then the door.
+awaitable<void> refuse_client(ClientConnection& client) {
+    ProxyState& state = client.worker.state();
+    ++state.counters().connections_refused_client_acl;
+    spdlog::warn("[{}] refused client {}: not in allowed_clients", client.id, client.peer_ip);
+    RequestParser parser;
+    parser.header_limit(static_cast<std::uint32_t>(client.config->limits.max_header_bytes));
+    client.stream.expires_after(client.config->client.header_timeout);
+    auto [ec, n] =
+        co_await http::async_read_header(client.stream, client.buffer, parser, use_tuple);
+    TransactionScope txn(client, state);
+    auto& rec = txn.record();
+    rec.protocol = "HTTP";
+    rec.blocked = true;
+    rec.reason = "Not allowed to use this proxy";
+    if (!ec) {
+        rec.method = std::string(parser.get().method_string());
+        rec.url = std::string(parser.get().target());
+    }
+    co_await send_error(
+        client, rec,
+        {403, "Forbidden", "",
+         "client address " + client.peer_ip + " is not allowed to use this proxy",
+         txn.transaction_id()},
+        ec ? std::string_view{} : std::string_view(parser.get()[http::field::accept]),
+        ResponseOptions{11, false, false});
+}
+
+}  // namespace
+
+awaitable<void> run_client_session(tcp::socket socket, Worker& worker) {
+    ProxyState& state = worker.state();
+    ActiveConnection active(state);
+    error_code ec;
+    auto peer = socket.remote_endpoint(ec);
+    if (ec) co_return;
+    ClientConnection client{beast::tcp_stream(std::move(socket)),
+                            {},
+                            worker,
+                            state.config(),
+                            worker.next_connection_id(),
+                            peer.address().to_string(),
+                            peer.port()};
+    client.stream.socket().set_option(tcp::no_delay(true), ec);
+    const config::Config& cfg = *client.config;
+
+    if (!config::any_contains(cfg.allowed_clients, client.peer_ip)) {
+        co_await refuse_client(client);
+    } else {
+        bool first = true;
+        for (;;) {
+            auto idle = first ? cfg.client.header_timeout : cfg.client.keepalive_timeout;
+            if (!co_await wait_for_request(client, idle)) break;
+            RequestParser parser;
+            parser.header_limit(static_cast<std::uint32_t>(cfg.limits.max_header_bytes));
+            parser.body_limit(boost::none);
+            client.stream.expires_after(cfg.client.header_timeout);
+            auto [read_ec, head_bytes] =
+                co_await http::async_read_header(client.stream, client.buffer, parser, use_tuple);
+            if (read_ec) {
+                co_await answer_unreadable_head(client, parser, read_ec);
+                break;
+            }
+            first = false;
+            if (parser.get().method() == http::verb::connect) {
+                co_await handle_connect(client, parser, head_bytes);
+                break;
+            }
+            if (!co_await forward_http_request(client, parser, head_bytes)) break;
+            if (state.draining) break;
+        }
+    }
+    // Send our FIN first so a client still sending sees an orderly end, not a reset.
+    client.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    client.stream.close();
+}
+
+}  // namespace minewall::proxy

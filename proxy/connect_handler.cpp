@@ -1,0 +1,113 @@
+#include "proxy/connect_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "proxy/client_response.hpp"
+#include "proxy/proxy_state.hpp"
+#include "proxy/request_target.hpp"
+#include "proxy/transaction_scope.hpp"
+#include "proxy/tunnel_relay.hpp"
+#include "proxy/upstream_connector.hpp"
+#include "proxy/worker.hpp"
+
+namespace minewall::proxy {
+
+bool connect_port_allowed(std::uint16_t port, const std::vector<std::uint16_t>& allowed) {
+    return std::find(allowed.begin(), allowed.end(), port) != allowed.end();
+}
+
+awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
+                               std::size_t head_bytes) {
+    ProxyState& state = client.worker.state();
+    const config::Config& cfg = *client.config;
+    auto& req = parser.get();
+    TransactionScope txn(client, state);
+    auto& rec = txn.record();
+    ++state.counters().connect_requests;
+    rec.protocol = "HTTP_PROXY";
+    rec.method = "CONNECT";
+    rec.url = std::string(req.target());
+    rec.request_header_bytes = head_bytes;
+    rec.user_agent = std::string(req[http::field::user_agent]);
+    const std::string accept(req[http::field::accept]);
+    const unsigned version = req.version() == 10 ? 10 : 11;
+    ResponseOptions refuse{version, false, false};
+
+    auto authority = parse_authority(req.target());
+    if (!authority) {
+        ++state.counters().bad_requests;
+        co_await send_error(
+            client, rec,
+            {400, "Bad Request", "", "CONNECT needs a host:port target", txn.transaction_id()},
+            accept, refuse);
+        co_return;
+    }
+    rec.host = authority->host;
+    rec.port = authority->port;
+    rec.url = authority->to_string();
+    if (!connect_port_allowed(authority->port, cfg.connect_ports)) {
+        ++state.counters().connect_refused_port;
+        rec.blocked = true;
+        rec.reason = "Not allowed port";
+        co_await send_error(
+            client, rec,
+            {403, "Forbidden", rec.host,
+             "CONNECT to port " + std::to_string(authority->port) + " is not allowed by this proxy",
+             txn.transaction_id()},
+            accept, refuse);
+        co_return;
+    }
+
+    auto connected = co_await connect_upstream(*authority, cfg.upstream.connect_timeout, state);
+    if (!connected.connection) {
+        spdlog::info("[{}] CONNECT {}: {}", client.id, rec.url, connected.detail);
+        const char* title = connected.status() == 504   ? "Gateway Timeout"
+                            : connected.status() == 508 ? "Loop Detected"
+                                                        : "Bad Gateway";
+        co_await send_error(
+            client, rec,
+            {connected.status(), title, rec.host, connected.detail, txn.transaction_id()}, accept,
+            refuse);
+        co_return;
+    }
+    auto& upstream = *connected.connection;
+    rec.server_ip = upstream.server_ip;
+
+    static constexpr std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
+    client.stream.expires_after(cfg.client.header_timeout);
+    auto [wec, n] = co_await asio::async_write(client.stream, asio::buffer(established), use_tuple);
+    if (wec) {
+        rec.error = "client went away: " + wec.message();
+        co_return;
+    }
+    rec.status = 200;
+    rec.response_header_bytes = n;
+
+    auto started = std::chrono::steady_clock::now();
+    // Bytes the client sent right behind the CONNECT head belong to the tunnel.
+    std::uint64_t early_bytes = client.buffer.size();
+    if (early_bytes > 0) {
+        upstream.stream.expires_after(cfg.tunnel.idle_timeout);
+        auto [ec, m] = co_await asio::async_write(upstream.stream, client.buffer.data(), use_tuple);
+        client.buffer.consume(m);
+        if (ec) {
+            rec.error = "origin went away: " + ec.message();
+            co_return;
+        }
+    }
+    client.stream.expires_never();
+    upstream.stream.expires_never();
+    auto stats = co_await relay_tunnel(client.stream.socket(), upstream.stream.socket(),
+                                       cfg.tunnel.idle_timeout);
+    rec.request_body_bytes = stats.client_to_server + early_bytes;
+    rec.response_body_bytes = stats.server_to_client;
+    rec.server_transaction_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now() - started)
+                                    .count();
+    if (stats.idle_timeout) rec.error = "tunnel idle timeout";
+    if (!stats.error.empty()) rec.error = stats.error;
+}
+
+}  // namespace minewall::proxy

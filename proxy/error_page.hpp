@@ -1,0 +1,30 @@
+#pragma once
+// The small responses minewall itself generates (errors, refusals): status, content type and
+// body. HTML for browsers, plain text for everything else. Pure.
+#include <string>
+#include <string_view>
+
+namespace minewall::proxy {
+
+struct GeneratedResponse {
+    int status = 500;
+    std::string content_type;
+    std::string body;
+};
+
+struct ErrorDetails {
+    int status = 502;
+    std::string_view title;   // "Bad Gateway"
+    std::string_view host;    // the host the client asked for (may be empty)
+    std::string_view reason;  // "connection refused by 127.0.0.1:9"
+    std::string_view transaction_id;
+};
+
+// wants_html: the client's Accept header mentions text/html.
+GeneratedResponse render_error_response(const ErrorDetails& details, bool wants_html);
+
+bool accepts_html(std::string_view accept_header);
+
+std::string html_escape(std::string_view text);
+
+}  // namespace minewall::proxy

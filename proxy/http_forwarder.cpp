@@ -1,0 +1,345 @@
+#include "proxy/http_forwarder.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include "proxy/body_relay.hpp"
+#include "proxy/client_response.hpp"
+#include "proxy/hop_by_hop.hpp"
+#include "proxy/proxy_state.hpp"
+#include "proxy/request_target.hpp"
+#include "proxy/transaction_scope.hpp"
+#include "proxy/upstream_connector.hpp"
+#include "proxy/via_header.hpp"
+#include "proxy/worker.hpp"
+
+namespace minewall::proxy {
+
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr std::size_t relay_buffer_size = 64 * 1024;
+// How long to wait for an origin's "100 Continue" before sending the body anyway (curl and
+// browsers wait about as long themselves).
+constexpr std::chrono::milliseconds expect_continue_wait{1000};
+
+template <class Fields>
+void strip_hop_by_hop(Fields& fields) {
+    auto options = connection_option_names(fields[http::field::connection]);
+    auto proxy_connection = fields.equal_range(http::field::proxy_connection);
+    for (auto it = proxy_connection.first; it != proxy_connection.second; ++it) {
+        auto more = connection_option_names(it->value());
+        options.insert(options.end(), more.begin(), more.end());
+    }
+    for (auto it = fields.begin(); it != fields.end();) {
+        if (is_hop_by_hop_header(it->name_string(), options))
+            it = fields.erase(it);
+        else
+            ++it;
+    }
+}
+
+std::string url_without_scheme(const AbsoluteTarget& target) {
+    return target.authority.host_header(target.scheme == "https" ? 443 : 80) + target.path;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(x) == std::tolower(y);
+           });
+}
+
+// Sends a 1xx interim response (other than 101) on to the client.
+awaitable<bool> forward_interim(ClientConnection& client, const http::response_header<>& interim) {
+    http::response<http::empty_body> res{interim.result(), 11};
+    for (const auto& field : interim)
+        res.insert(field.name_string(), field.value());
+    strip_hop_by_hop(res);
+    http::response_serializer<http::empty_body> sr{res};
+    client.stream.expires_after(client.config->client.body_idle_timeout);
+    auto [ec, n] = co_await http::async_write_header(client.stream, sr, use_tuple);
+    co_return !ec;
+}
+
+}  // namespace
+
+awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& parser,
+                                     std::size_t head_bytes) {
+    ProxyState& state = client.worker.state();
+    const config::Config& cfg = *client.config;
+    auto& req = parser.get();
+    TransactionScope txn(client, state);
+    auto& rec = txn.record();
+    ++state.counters().http_requests;
+
+    rec.protocol = "HTTP";
+    rec.method = std::string(req.method_string());
+    rec.request_header_bytes = head_bytes;
+    rec.user_agent = std::string(req[http::field::user_agent]);
+    rec.referer = std::string(req[http::field::referer]);
+    const std::string accept(req[http::field::accept]);
+    const unsigned version = req.version() == 10 ? 10 : 11;
+    const bool is_head = req.method() == http::verb::head;
+    const bool request_has_body = !parser.is_done();
+    bool client_keep_alive = req.keep_alive() && !request_has_body;  // refined below
+    const bool wants_keep_alive = req.keep_alive();
+    ResponseOptions error_options{version, false, is_head};
+
+    auto target = parse_absolute_target(req.target());
+    if (!target) {
+        ++state.counters().bad_requests;
+        rec.url = std::string(req.target());
+        std::string_view reason =
+            !req.target().empty() && req.target().front() == '/'
+                ? "minewall is a forward proxy: send absolute-form requests such as "
+                  "GET http://host/path, or CONNECT host:port"
+                : "the request target is not a valid http:// or https:// URL";
+        co_await send_error(client, rec, {400, "Bad Request", "", reason, txn.transaction_id()},
+                            accept, error_options);
+        co_return false;
+    }
+    rec.url = url_without_scheme(*target);
+    rec.host = target->authority.host;
+    rec.port = target->authority.port;
+    if (target->scheme != "http") {
+        ++state.counters().bad_requests;
+        co_await send_error(client, rec,
+                            {400, "Bad Request", rec.host,
+                             "https:// URLs are reached through CONNECT, not as plain requests",
+                             txn.transaction_id()},
+                            accept, error_options);
+        co_return false;
+    }
+    if (via_contains_pseudonym(req[http::field::via], state.via_pseudonym())) {
+        ++state.counters().loops_refused;
+        co_await send_error(client, rec,
+                            {508, "Loop Detected", rec.host,
+                             "this request has already passed through this minewall instance",
+                             txn.transaction_id()},
+                            accept, error_options);
+        co_return false;
+    }
+
+    // Rewrite the head for the origin: origin-form target, our Host and Via, no hop-by-hop.
+    const bool expect_continue =
+        request_has_body && iequals(req[http::field::expect], "100-continue");
+    const bool request_chunked = parser.chunked();
+    strip_hop_by_hop(req);
+    req.target(target->path);
+    req.set(http::field::host, target->authority.host_header(80));
+    req.set(http::field::via, append_via(req[http::field::via], version, state.via_pseudonym()));
+    req.version(11);
+    if (request_chunked) req.chunked(true);
+
+    const std::string pool_key = target->authority.to_string();
+    std::array<char, relay_buffer_size> scratch_storage;
+    std::span<char> scratch(scratch_storage);
+
+    // A pooled connection may have been closed by the origin just now: for a request without a
+    // body nothing is lost by retrying once on a fresh connection.
+    for (int attempt = 0;; ++attempt) {
+        std::optional<UpstreamConnection> upstream = client.worker.pool().take(pool_key);
+        if (upstream) {
+            ++state.counters().upstream_reused;
+        } else {
+            auto connected =
+                co_await connect_upstream(target->authority, cfg.upstream.connect_timeout, state);
+            if (!connected.connection) {
+                spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, connected.detail);
+                const char* title = connected.status() == 504   ? "Gateway Timeout"
+                                    : connected.status() == 508 ? "Loop Detected"
+                                                                : "Bad Gateway";
+                error_options.keep_alive = client_keep_alive && !state.draining;
+                bool sent = co_await send_error(
+                    client, rec,
+                    {connected.status(), title, rec.host, connected.detail, txn.transaction_id()},
+                    accept, error_options);
+                co_return sent&& error_options.keep_alive;
+            }
+            upstream.emplace(std::move(*connected.connection));
+        }
+        rec.server_ip = upstream->server_ip;
+        auto& up = upstream->stream;
+        const bool retry_allowed = upstream->reused && !request_has_body && attempt == 0;
+        auto server_started = std::chrono::steady_clock::now();
+
+        http::request_serializer<http::buffer_body> request_out{req};
+        bool body_sent = !request_has_body;
+        std::optional<http::response_parser<http::buffer_body>> response_parser;
+        response_parser.emplace();
+
+        // Relays the request body (and the head, unless already written); on failure answers
+        // the client when that still makes sense. Returns false when the exchange is over.
+        auto send_request_body = [&]() -> awaitable<RelayOutcome> {
+            auto sent = co_await relay_body<true>(client.stream, client.buffer, parser, up,
+                                                  request_out, cfg.client.body_idle_timeout,
+                                                  cfg.upstream.idle_timeout, scratch);
+            rec.request_body_bytes = sent.body_bytes;
+            if (sent.ok()) body_sent = true;
+            co_return sent;
+        };
+        auto report_body_failure = [&](const RelayOutcome& sent) -> awaitable<void> {
+            rec.error = "request relay failed: " + sent.error.message();
+            if (sent.failure == RelayOutcome::Failure::BadBody) {
+                ++state.counters().bad_requests;
+                co_await send_error(
+                    client, rec,
+                    {400, "Bad Request", rec.host,
+                     "malformed request body: " + sent.error.message(), txn.transaction_id()},
+                    accept, error_options);
+            } else if (sent.failure == RelayOutcome::Failure::WriteError ||
+                       sent.failure == RelayOutcome::Failure::WriteTimeout) {
+                co_await send_error(
+                    client, rec,
+                    {502, "Bad Gateway", rec.host,
+                     "the origin stopped accepting the request: " + sent.error.message(),
+                     txn.transaction_id()},
+                    accept, error_options);
+            }
+        };
+
+        if (expect_continue) {
+            // Send the head and give the origin a moment to answer "100 Continue" first.
+            up.expires_after(cfg.upstream.idle_timeout);
+            auto [ec, n] = co_await http::async_write_header(up, request_out, use_tuple);
+            if (ec) {
+                co_await report_body_failure({RelayOutcome::Failure::WriteError, ec, 0});
+                co_return false;
+            }
+            asio::steady_timer wait(co_await asio::this_coro::executor, expect_continue_wait);
+            auto first = co_await (up.socket().async_wait(tcp::socket::wait_read, use_tuple) ||
+                                   wait.async_wait(use_tuple));
+            if (first.index() == 1) {
+                // The origin is silent: tell the client to go ahead ourselves.
+                http::response<http::empty_body> go_ahead{http::status::continue_, 11};
+                if (!co_await forward_interim(client, go_ahead.base())) co_return false;
+                auto sent = co_await send_request_body();
+                if (!sent.ok()) {
+                    co_await report_body_failure(sent);
+                    co_return false;
+                }
+            }
+        } else {
+            auto sent = co_await send_request_body();
+            if (!sent.ok()) {
+                if (sent.failure == RelayOutcome::Failure::WriteError && retry_allowed) continue;
+                co_await report_body_failure(sent);
+                co_return false;
+            }
+        }
+
+        // Read the response head, passing interim 1xx responses on to the client.
+        bool origin_answered_early = false;  // final answer before we sent the body
+        for (;;) {
+            auto& rp = *response_parser;
+            rp.header_limit(static_cast<std::uint32_t>(
+                std::max<std::size_t>(cfg.limits.max_header_bytes, 65536)));
+            rp.body_limit(boost::none);
+            if (is_head) rp.skip(true);
+            up.expires_after(cfg.upstream.idle_timeout);
+            auto [ec, n] = co_await http::async_read_header(up, upstream->buffer, rp, use_tuple);
+            (void)n;
+            if (ec) {
+                if (retry_allowed && !rp.got_some() && ec != beast::error::timeout) break;
+                bool timeout = ec == beast::error::timeout;
+                if (timeout) ++state.counters().upstream_timeouts;
+                std::string reason =
+                    timeout ? "the origin did not answer within " +
+                                  std::to_string(cfg.upstream.idle_timeout.count()) + " ms"
+                            : "the origin sent no valid response: " + ec.message();
+                spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, reason);
+                co_await send_error(
+                    client, rec,
+                    {timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway", rec.host,
+                     reason, txn.transaction_id()},
+                    accept, error_options);
+                co_return false;
+            }
+            auto code = rp.get().result_int();
+            if (code >= 100 && code < 200 && code != 101) {
+                if (code == 100 && expect_continue && !body_sent) {
+                    if (!co_await forward_interim(client, rp.get().base())) co_return false;
+                    auto sent = co_await send_request_body();
+                    if (!sent.ok()) {
+                        co_await report_body_failure(sent);
+                        co_return false;
+                    }
+                } else if (!(code == 100 && expect_continue)) {
+                    if (!co_await forward_interim(client, rp.get().base())) co_return false;
+                }
+                response_parser.emplace();
+                continue;
+            }
+            // The origin answered before asking for the body; the client may still send it, so
+            // neither connection can be trusted for another request.
+            origin_answered_early = !body_sent;
+            break;
+        }
+        if (!response_parser->is_header_done()) continue;  // retry on a fresh connection
+
+        auto& rp = *response_parser;
+        auto& res = rp.get();
+        const bool origin_keep_alive = res.keep_alive();
+        const bool origin_chunked = rp.chunked();
+        const bool has_length = rp.content_length().has_value();
+        const bool no_body = is_head || rp.is_done();
+        rec.content_type = std::string(res[http::field::content_type]);
+        strip_hop_by_hop(res);
+        res.set(http::field::via, append_via(res[http::field::via], 11, state.via_pseudonym()));
+        client_keep_alive =
+            wants_keep_alive && body_sent && !origin_answered_early && !state.draining;
+        if (!no_body && !has_length) {
+            if (origin_chunked || version == 11) {
+                if (version == 11)
+                    res.chunked(true);  // re-frame a close-delimited body for keep-alive
+                else
+                    client_keep_alive = false;
+            } else {
+                client_keep_alive = false;
+            }
+        }
+        if (version == 10 && res.chunked()) {
+            // HTTP/1.0 clients do not understand chunked framing: delimit by closing instead.
+            res.chunked(false);
+            client_keep_alive = false;
+        }
+        res.version(version);
+        res.keep_alive(client_keep_alive);
+        rec.status = res.result_int();
+
+        http::response_serializer<http::buffer_body> response_out{res};
+        client.stream.expires_after(cfg.client.body_idle_timeout);
+        auto [hec, header_bytes] =
+            co_await http::async_write_header(client.stream, response_out, use_tuple);
+        if (hec) {
+            rec.error = "client went away: " + hec.message();
+            co_return false;
+        }
+        rec.response_header_bytes = header_bytes;
+        auto received = co_await relay_body<false>(up, upstream->buffer, rp, client.stream,
+                                                   response_out, cfg.upstream.idle_timeout,
+                                                   cfg.client.body_idle_timeout, scratch);
+        rec.response_body_bytes = received.body_bytes;
+        rec.server_transaction_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now() - server_started)
+                                        .count();
+        if (!received.ok()) {
+            rec.error = "response relay failed: " + received.error.message();
+            if (received.failure == RelayOutcome::Failure::ReadTimeout)
+                ++state.counters().upstream_timeouts;
+            co_return false;
+        }
+        if (origin_keep_alive && body_sent && !origin_answered_early && rp.is_done() &&
+            upstream->buffer.size() == 0 && !state.draining) {
+            client.worker.pool().give_back(pool_key, std::move(*upstream),
+                                           cfg.upstream.pool_idle_timeout,
+                                           cfg.upstream.pool_max_idle_per_host);
+        }
+        co_return client_keep_alive;
+    }
+}
+
+}  // namespace minewall::proxy

@@ -1,0 +1,14 @@
+#include <spdlog/spdlog.h>
+
+#include "proxy/transaction_sink.hpp"
+
+namespace minewall::proxy {
+
+void OperationalLogSink::record(weblog::WebRecord&& r) {
+    spdlog::debug("txn {} {}:{} {} {} {} -> {} {}B/{}B {}{}", r.record_id, r.client_ip,
+                  r.client_port, r.protocol, r.method, r.url, r.status, r.request_body_bytes,
+                  r.response_body_bytes, r.blocked ? "Blocked" : "Allowed",
+                  r.error.empty() ? "" : " error=" + r.error);
+}
+
+}  // namespace minewall::proxy

@@ -1,0 +1,75 @@
+#pragma once
+// State shared by every worker thread: the current configuration snapshot, counters, the
+// transaction sink and the shutdown flag. Everything here is thread-safe.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "proxy/transaction_sink.hpp"
+
+namespace minewall::proxy {
+
+// One counter per outcome, declared once.
+struct ProxyCounters {
+    std::atomic<std::uint64_t> connections_accepted{0};
+    std::atomic<std::uint64_t> connections_refused_client_acl{0};
+    std::atomic<std::uint64_t> connections_refused_limit{0};
+    std::atomic<std::uint64_t> http_requests{0};
+    std::atomic<std::uint64_t> connect_requests{0};
+    std::atomic<std::uint64_t> connect_refused_port{0};
+    std::atomic<std::uint64_t> bad_requests{0};
+    std::atomic<std::uint64_t> loops_refused{0};
+    std::atomic<std::uint64_t> upstream_dns_failures{0};
+    std::atomic<std::uint64_t> upstream_connect_failures{0};
+    std::atomic<std::uint64_t> upstream_timeouts{0};
+    std::atomic<std::uint64_t> upstream_reused{0};
+    std::atomic<std::uint64_t> upstream_opened{0};
+};
+
+// A listening endpoint as bound (after port 0 was resolved), for loop detection.
+struct BoundEndpoint {
+    std::string address;
+    std::uint16_t port = 0;
+};
+
+class ProxyState {
+  public:
+    ProxyState(std::shared_ptr<const config::Config> config, TransactionSink& sink);
+
+    std::shared_ptr<const config::Config> config() const { return config_.load(); }
+    void replace_config(std::shared_ptr<const config::Config> config) {
+        config_.store(std::move(config));
+    }
+
+    TransactionSink& sink() { return sink_; }
+    ProxyCounters& counters() { return counters_; }
+
+    const std::string& instance_id() const { return instance_id_; }
+    // The name in our Via entries; seeing it on an incoming request means a loop.
+    const std::string& via_pseudonym() const { return via_pseudonym_; }
+    std::uint64_t next_record_id() { return next_record_id_.fetch_add(1); }
+
+    std::atomic<bool> draining{false};
+    std::atomic<std::size_t> active_connections{0};
+
+    void set_bound_endpoints(std::vector<BoundEndpoint> endpoints) {
+        bound_endpoints_ = std::move(endpoints);
+    }
+    // True when address:port is one of our own listeners (an unspecified listener address
+    // matches any local address on that port).
+    bool is_own_endpoint(const std::string& address, std::uint16_t port) const;
+
+  private:
+    std::atomic<std::shared_ptr<const config::Config>> config_;
+    TransactionSink& sink_;
+    ProxyCounters counters_;
+    std::string instance_id_;
+    std::string via_pseudonym_;
+    std::atomic<std::uint64_t> next_record_id_{1};
+    std::vector<BoundEndpoint> bound_endpoints_;  // written before workers start
+};
+
+}  // namespace minewall::proxy

@@ -1,0 +1,135 @@
+#include "proxy/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+
+#include "proxy/net.hpp"
+#include "proxy/proxy_state.hpp"
+#include "proxy/worker.hpp"
+
+namespace minewall::proxy {
+
+namespace {
+
+unsigned worker_count(const config::Config& c) {
+    if (c.worker_threads > 0) return c.worker_threads;
+    unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 1 : cores;
+}
+
+}  // namespace
+
+Server::Server(config::Config config, TransactionSink& sink, ConfigReloader reloader)
+    : state_(std::make_unique<ProxyState>(std::make_shared<const config::Config>(std::move(config)),
+                                          sink)),
+      reloader_(std::move(reloader)) {
+    auto cfg = state_->config();
+    for (unsigned i = 0; i < worker_count(*cfg); ++i)
+        workers_.push_back(std::make_unique<Worker>(i, *state_));
+}
+
+Server::~Server() {
+    for (auto& w : workers_)
+        w->stop();
+    for (auto& w : workers_)
+        w->join();
+}
+
+ProxyState& Server::state() {
+    return *state_;
+}
+
+void Server::listen() {
+    auto cfg = state_->config();
+    std::vector<BoundEndpoint> bound;
+    for (const auto& listener : cfg->listeners) {
+        std::uint16_t port = listener.port;
+        try {
+            // The first worker resolves port 0; the others share the port it got.
+            for (auto& worker : workers_)
+                port = worker->listen(listener.address, port);
+        } catch (const std::exception& e) {
+            throw std::runtime_error("cannot listen on " + listener.address + ":" +
+                                     std::to_string(listener.port) + ": " + e.what());
+        }
+        bound.push_back({listener.address, port});
+        spdlog::info("listening on {}:{} (explicit proxy, {} workers)",
+                     listener.address.find(':') == std::string::npos ? listener.address
+                                                                     : "[" + listener.address + "]",
+                     port, workers_.size());
+    }
+    state_->set_bound_endpoints(std::move(bound));
+}
+
+int Server::run() {
+    // Signals are handled on a context of their own so a busy worker cannot delay them.
+    asio::io_context signals_context;
+    asio::signal_set stop_signals(signals_context, SIGTERM, SIGINT);
+    asio::signal_set reload_signal(signals_context, SIGHUP);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    for (auto& w : workers_)
+        w->start();
+    spdlog::info("minewall {} ready (instance {})", MINEWALL_VERSION, state_->instance_id());
+
+    bool stopping = false;
+    std::function<void()> wait_reload = [&] {
+        reload_signal.async_wait([&](const error_code& ec, int) {
+            if (ec) return;
+            reload();
+            wait_reload();
+        });
+    };
+    wait_reload();
+    stop_signals.async_wait([&](const error_code& ec, int signal_number) {
+        if (ec) return;
+        spdlog::info("received {}: draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+        stopping = true;
+        reload_signal.cancel();
+    });
+    signals_context.run();
+    if (stopping) drain_and_stop();
+    return 0;
+}
+
+void Server::reload() {
+    std::string error;
+    auto fresh = reloader_ ? reloader_(error) : std::nullopt;
+    if (!fresh) {
+        spdlog::error("reload failed, keeping the running configuration: {}", error);
+        return;
+    }
+    auto current = state_->config();
+    bool listeners_changed = fresh->listeners.size() != current->listeners.size();
+    for (std::size_t i = 0; !listeners_changed && i < fresh->listeners.size(); ++i)
+        listeners_changed = fresh->listeners[i].address != current->listeners[i].address ||
+                            fresh->listeners[i].port != current->listeners[i].port;
+    if (listeners_changed) spdlog::warn("reload: listener changes take effect at the next restart");
+    if (fresh->worker_threads != current->worker_threads)
+        spdlog::warn("reload: worker_threads changes take effect at the next restart");
+    fresh->listeners = current->listeners;
+    state_->replace_config(std::make_shared<const config::Config>(std::move(*fresh)));
+    spdlog::info("configuration reloaded; new connections use it");
+}
+
+void Server::drain_and_stop() {
+    state_->draining = true;
+    for (auto& w : workers_)
+        w->stop_accepting();
+    auto deadline = std::chrono::steady_clock::now() + state_->config()->shutdown.drain_timeout;
+    while (state_->active_connections.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto left = state_->active_connections.load();
+    if (left > 0)
+        spdlog::warn("drain deadline reached: closing {} connection(s) still open", left);
+    else
+        spdlog::info("all transactions finished");
+    for (auto& w : workers_)
+        w->stop();
+    for (auto& w : workers_)
+        w->join();
+}
+
+}  // namespace minewall::proxy

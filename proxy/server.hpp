@@ -1,0 +1,43 @@
+#pragma once
+// The running proxy: worker threads with their listeners, signal handling (SIGTERM/SIGINT
+// drain, SIGHUP reload) and the shutdown sequence.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "proxy/transaction_sink.hpp"
+
+namespace minewall::proxy {
+
+class ProxyState;
+class Worker;
+
+// Produces a freshly validated configuration for SIGHUP, or an error message (then the
+// running configuration stays).
+using ConfigReloader = std::function<std::optional<config::Config>(std::string& error_message)>;
+
+class Server {
+  public:
+    Server(config::Config config, TransactionSink& sink, ConfigReloader reloader);
+    ~Server();
+
+    // Binds every listener (throws with a clear message when a bind fails).
+    void listen();
+    // Runs until SIGTERM/SIGINT and the drain finish. Returns the process exit code.
+    int run();
+
+    ProxyState& state();
+
+  private:
+    void reload();
+    void drain_and_stop();
+
+    std::unique_ptr<ProxyState> state_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    ConfigReloader reloader_;
+};
+
+}  // namespace minewall::proxy
