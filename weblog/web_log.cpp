@@ -1,0 +1,141 @@
+#include "weblog/web_log.hpp"
+
+#include <set>
+
+#include "weblog/feed_sink.hpp"
+
+namespace minewall::weblog {
+
+WebLog::CreateResult WebLog::create(const std::vector<FeedOptions>& feeds, WebLogOptions options) {
+    std::vector<Feed> opened;
+    std::set<std::string> names;
+    for (const FeedOptions& options_of_feed : feeds) {
+        if (!names.insert(options_of_feed.name).second) {
+            return {nullptr, "two weblog feeds are named '" + options_of_feed.name + "'"};
+        }
+        auto format =
+            compile_feed_format(options_of_feed, options.product_version, options.service_ip);
+        if (!format.format) return {nullptr, format.error};
+        std::string error;
+        auto sink = open_feed_sink(options_of_feed, error);
+        if (!sink) return {nullptr, "feed '" + options_of_feed.name + "': " + error};
+        opened.push_back(Feed{options_of_feed.name, std::move(*format.format), std::move(sink)});
+    }
+    return {std::make_unique<WebLog>(std::move(opened), std::move(options)), {}};
+}
+
+WebLog::WebLog(std::vector<Feed> feeds, WebLogOptions options)
+    : feeds_(std::move(feeds)), options_(std::move(options)), lines_(feeds_.size()) {
+    if (options_.queue_records == 0) options_.queue_records = 1;
+    if (options_.batch_records == 0) options_.batch_records = 1;
+    writer_ = std::thread([this] { run(); });
+}
+
+WebLog::~WebLog() {
+    shutdown();
+}
+
+bool WebLog::emit(WebRecord record) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || queue_.size() >= options_.queue_records) {
+            ++dropped_;
+            return false;
+        }
+        queue_.push_back(std::move(record));
+    }
+    ++emitted_;
+    wake_.notify_one();
+    return true;
+}
+
+void WebLog::reopen() noexcept {
+    reopen_requested_.store(true, std::memory_order_relaxed);
+}
+
+void WebLog::run() {
+    std::vector<WebRecord> batch;
+    batch.reserve(options_.batch_records);
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait_for(lock, std::chrono::milliseconds(100), [&] {
+                return stopping_ || !queue_.empty() || reopen_requested_.load();
+            });
+            while (!queue_.empty() && batch.size() < options_.batch_records) {
+                batch.push_back(std::move(queue_.front()));
+                queue_.pop_front();
+            }
+            in_flight_ = batch.size();
+            if (batch.empty() && stopping_) break;
+        }
+        if (reopen_requested_.exchange(false)) {
+            for (Feed& feed : feeds_)
+                feed.sink->reopen();
+        }
+        if (!batch.empty()) write_batch(batch);
+        batch.clear();
+        {
+            std::lock_guard lock(mutex_);
+            in_flight_ = 0;
+        }
+    }
+    for (Feed& feed : feeds_)
+        feed.sink->close();
+}
+
+void WebLog::write_batch(std::vector<WebRecord>& batch) {
+    for (std::size_t f = 0; f < feeds_.size(); ++f) {
+        std::vector<std::string>& lines = lines_[f];
+        lines.resize(batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            lines[i].clear();
+            feeds_[f].format.render(batch[i], lines[i]);
+        }
+        feeds_[f].sink->write(lines);
+    }
+}
+
+bool WebLog::wait_idle(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        bool idle = false;
+        {
+            std::lock_guard lock(mutex_);
+            idle = queue_.empty() && in_flight_ == 0;
+        }
+        if (idle) {
+            for (const Feed& feed : feeds_)
+                idle = idle && feed.sink->idle();
+        }
+        if (idle) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+void WebLog::shutdown() {
+    std::call_once(shutdown_once_, [this] {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        if (writer_.joinable()) writer_.join();
+    });
+}
+
+WebLogStats WebLog::stats() const {
+    WebLogStats s;
+    s.emitted = emitted_.load();
+    s.dropped = dropped_.load();
+    {
+        std::lock_guard lock(mutex_);
+        s.queued = queue_.size() + in_flight_;
+    }
+    for (const Feed& feed : feeds_)
+        s.feeds.push_back(FeedStats{feed.name, feed.sink->stats()});
+    return s;
+}
+
+}  // namespace minewall::weblog

@@ -1,0 +1,99 @@
+#pragma once
+// The front of the web log: the proxy calls emit() once per transaction from any I/O thread;
+// records go through one bounded queue to a writer thread that formats them for every feed
+// and hands each feed's batch to its sink. emit() never waits on formatting or I/O: when the
+// queue is full the record is dropped and counted.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "weblog/feed_options.hpp"
+#include "weblog/nss_format.hpp"
+#include "weblog/record_sink.hpp"
+#include "weblog/web_record.hpp"
+
+namespace minewall::weblog {
+
+struct WebLogOptions {
+    std::size_t queue_records = 65536;  // bound of the emit() queue
+    std::size_t batch_records = 1024;   // records formatted and written per sink call
+    std::string product_version;        // %s{productversion}
+    std::string service_ip;             // %s{nsssvcip}
+};
+
+struct FeedStats {
+    std::string name;
+    SinkStats sink;
+};
+
+struct WebLogStats {
+    std::uint64_t emitted = 0;  // accepted by emit()
+    std::uint64_t dropped = 0;  // refused by emit(): queue full or shut down
+    std::uint64_t queued = 0;   // waiting for the writer thread now
+    std::vector<FeedStats> feeds;
+};
+
+class WebLog {
+  public:
+    struct Feed {
+        std::string name;
+        NssFormat format;
+        std::unique_ptr<RecordSink> sink;
+    };
+
+    struct CreateResult {
+        std::unique_ptr<WebLog> log;
+        std::string error;
+    };
+
+    // Compiles every feed's format and opens its sink; any error stops start-up.
+    static CreateResult create(const std::vector<FeedOptions>& feeds, WebLogOptions options = {});
+
+    WebLog(std::vector<Feed> feeds, WebLogOptions options);
+    ~WebLog();
+    WebLog(const WebLog&) = delete;
+    WebLog& operator=(const WebLog&) = delete;
+
+    // Queues one record; false when it was dropped (queue full, or after shutdown()).
+    bool emit(WebRecord record);
+
+    // Asks every sink to reopen its destination (SIGUSR1). Only sets an atomic flag, so it
+    // is safe from a signal handler; the writer thread acts on it within ~100 ms.
+    void reopen() noexcept;
+
+    // Waits until every emitted record was handed to its sinks and the sinks are idle.
+    bool wait_idle(std::chrono::milliseconds timeout);
+
+    // Writes everything queued, closes the sinks (files flushed, network records delivered
+    // or persisted to their disk buffer) and stops the writer. Idempotent.
+    void shutdown();
+
+    WebLogStats stats() const;
+
+  private:
+    void run();
+    void write_batch(std::vector<WebRecord>& batch);
+
+    std::vector<Feed> feeds_;
+    WebLogOptions options_;
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<WebRecord> queue_;
+    bool stopping_ = false;
+    std::size_t in_flight_ = 0;  // records taken by the writer, not yet written
+    std::atomic<bool> reopen_requested_{false};
+    std::atomic<std::uint64_t> emitted_{0};
+    std::atomic<std::uint64_t> dropped_{0};
+    std::vector<std::vector<std::string>> lines_;  // per feed, reused between batches
+    std::thread writer_;
+    std::once_flag shutdown_once_;
+};
+
+}  // namespace minewall::weblog
