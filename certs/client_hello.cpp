@@ -216,13 +216,13 @@ std::string parse_body(std::span<const std::uint8_t> body, ClientHelloInfo& info
 
     // One bit per extension type: RFC 8446 §4.2 forbids duplicates, and a bitset keeps the
     // check linear even for a hostile hello full of tiny extensions.
-    auto seen = std::make_unique<std::bitset<65536>>();
+    std::bitset<65536> seen;
     while (extensions.remaining() > 0) {
         const std::uint16_t type = extensions.u16();
         auto data = extensions.vector(2);
         if (!extensions.ok()) return "extension is truncated";
-        if (seen->test(type)) return fmt::format("extension 0x{:04x} appears twice", type);
-        seen->set(type);
+        if (seen.test(type)) return fmt::format("extension 0x{:04x} appears twice", type);
+        seen.set(type);
         if (info.has_pre_shared_key) return "pre_shared_key is not the last extension";
         info.has_grease |= is_grease(type);
         info.extension_types.push_back(type);

@@ -278,3 +278,31 @@ TEST_CASE("sends the CA and its chain after the leaf when the CA is an intermedi
     REQUIRE_MESSAGE(outcome.ok, outcome.client_error);
     CHECK(sk_X509_num(SSL_get_peer_cert_chain(client.get())) == 2);
 }
+
+TEST_CASE("serves leaves from one shared context when per-host contexts are off") {
+    LeafIssuer issuer(test_ca(), {.per_host_ctx = false});
+    auto a = mint(issuer, "shared-a.example");
+    auto b = mint(issuer, "shared-b.example");
+    CHECK_FALSE(a->has_own_ctx());
+    CHECK(a->server_ctx() == b->server_ctx());
+
+    SslCtxPtr client_ctx(SSL_CTX_new(TLS_client_method()));
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(client_ctx.get()), test_ca()->certificate());
+    SSL_CTX_set_verify(client_ctx.get(), SSL_VERIFY_PEER, nullptr);
+    SslPtr client(SSL_new(client_ctx.get()));
+    SSL_set1_host(client.get(), "shared-b.example");
+    SslPtr server(b->new_server_ssl());
+    REQUIRE(server);
+    const auto outcome = minewall::test::run_memory_handshake(client.get(), server.get());
+    REQUIRE_MESSAGE(outcome.ok, outcome.client_error << " / " << outcome.server_error);
+    CHECK(X509_cmp(SSL_get0_peer_certificate(client.get()), b->certificate()) == 0);
+}
+
+TEST_CASE("new_server_ssl of a per-host context carries the leaf") {
+    LeafIssuer issuer(test_ca());
+    auto leaf = mint(issuer, "own.example");
+    CHECK(leaf->has_own_ctx());
+    SslPtr ssl(leaf->new_server_ssl());
+    REQUIRE(ssl);
+    CHECK(X509_cmp(SSL_get_certificate(ssl.get()), leaf->certificate()) == 0);
+}
