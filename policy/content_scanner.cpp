@@ -35,8 +35,13 @@ bool content_type_is_scannable(std::string_view content_type) {
                        [&](std::string_view s) { return ct.find(s) != std::string::npos; });
 }
 
-ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit)
-    : signatures_(signatures), limit_(limit), seen_(signatures.size(), false) {}
+ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,
+                               bool scan_text, bool scan_wasm)
+    : signatures_(signatures),
+      limit_(limit),
+      scan_text_(scan_text),
+      scan_wasm_(scan_wasm),
+      seen_(signatures.size(), false) {}
 
 void ContentScanner::scan_text(std::string_view text) {
     signatures_.match(text, hits_);
@@ -79,7 +84,7 @@ Detection ContentScanner::feed(std::string_view chunk) {
     scanned_ += chunk.size();
 
     // WebAssembly: judged by its export names, not by text.
-    if (wasm_.state() == WasmReadState::NeedMore) {
+    if (scan_wasm_ && wasm_.state() == WasmReadState::NeedMore) {
         wasm_.feed(chunk);
         if (wasm_.state() == WasmReadState::Done) {
             if (auto name = miner_wasm_export(wasm_.exports())) {
@@ -92,6 +97,7 @@ Detection ContentScanner::feed(std::string_view chunk) {
         }
     }
 
+    if (!scan_text_) return scanned_ >= limit_ ? finish() : result_;
     // Text: the chunk itself, then the seam between the previous tail and this chunk's head.
     const std::size_t keep = signatures_.longest() - 1;
     scan_text(chunk);

@@ -23,7 +23,8 @@ class ContentScanner {
   public:
     // Every body is offered to the WebAssembly reader (it gives up after 8 bytes that are not
     // "\0asm\1\0\0\0"), so a module served as application/octet-stream is still parsed.
-    ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit);
+    ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,
+                   bool scan_text = true, bool scan_wasm = true);
 
     // Scans the next body chunk. Match is sticky; NoMatch once the limit is reached; NeedMore
     // otherwise.
@@ -39,6 +40,8 @@ class ContentScanner {
 
     const BrowserMinerSignatures& signatures_;
     std::size_t limit_;
+    bool scan_text_;
+    bool scan_wasm_;
     std::size_t scanned_ = 0;
     std::string carry_;  // tail of the previous chunks (longest signature - 1 bytes)
     std::vector<bool> seen_;

@@ -60,6 +60,15 @@ std::optional<IpNetwork> parse_ip_network(std::string_view text, std::string* wh
     return net;
 }
 
+bool network_contains(const IpNetwork& network, const IpBytes& address) {
+    for (unsigned i = 0; i < 16; ++i) {
+        unsigned keep = network.prefix_bits > i * 8 ? std::min(8u, network.prefix_bits - i * 8) : 0;
+        auto mask = static_cast<std::uint8_t>(keep == 0 ? 0 : (0xff << (8 - keep)) & 0xff);
+        if ((address[i] & mask) != network.address[i]) return false;
+    }
+    return true;
+}
+
 IpBytes IpSet::masked(const IpBytes& address, unsigned prefix_bits) {
     IpBytes out = address;
     for (unsigned i = 0; i < 16; ++i) {

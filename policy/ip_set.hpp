@@ -25,6 +25,8 @@ struct IpNetwork {
 // "10.0.0.0/8", "2001:db8::/32" or a bare address; nullopt (with *why set) when invalid.
 std::optional<IpNetwork> parse_ip_network(std::string_view text, std::string* why = nullptr);
 
+bool network_contains(const IpNetwork& network, const IpBytes& address);
+
 class IpSet {
   public:
     void add(const IpNetwork& network, std::uint32_t value);

@@ -50,7 +50,6 @@ inline constexpr std::string_view kStratum = "CoinMiner.Stratum";
 inline constexpr std::string_view kGetWork = "CoinMiner.GetWork";
 inline constexpr std::string_view kWebSocketPool = "CoinMiner.WebSocket.Pool";
 inline constexpr std::string_view kWasmCryptoNight = "CoinMiner.WASM.CryptoNight";
-inline constexpr std::string_view kCustom = "CoinMiner.Custom";
 }  // namespace threat
 
 // Risk scores (0..100, NSS page risk; 90+ renders as threatseverity Critical).
