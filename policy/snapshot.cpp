@@ -201,6 +201,8 @@ void count_entries(SnapshotSummary::Feed& s, const FeedEntries& e) {
     s.issues = e.issues.size();
     s.cosmetic_skipped = e.cosmetic_skipped;
     s.options_ignored = e.options_ignored;
+    auto n = std::min(e.issues.size(), SnapshotSummary::kSummaryIssues);
+    s.first_issues.assign(e.issues.begin(), e.issues.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
 }  // namespace
@@ -305,8 +307,12 @@ Snapshot::BuildResult Snapshot::build(const PolicyDocument& document, std::vecto
         FeedCounters* fc = &m.counters->feed(spec.name);
         fc->entries.store(feed.entries.usable(), std::memory_order_relaxed);
         fc->issues.store(feed.entries.issues.size(), std::memory_order_relaxed);
-        SnapshotSummary::Feed fs{spec.name, spec.source, std::string(feed_format_name(spec.format)),
-                                 std::string(action_name(spec.action)), feed.origin};
+        SnapshotSummary::Feed fs;
+        fs.name = spec.name;
+        fs.source = spec.source;
+        fs.format = std::string(feed_format_name(spec.format));
+        fs.action = std::string(action_name(spec.action));
+        fs.origin = feed.origin;
         count_entries(fs, feed.entries);
         sum.feeds.push_back(fs);
         if (feed.origin == "missing") {

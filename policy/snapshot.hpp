@@ -30,7 +30,9 @@ struct SnapshotSummary {
         std::string name, source, format, action, origin;
         std::size_t domains = 0, ips = 0, urls = 0, user_agents = 0, exceptions = 0, issues = 0,
                     cosmetic_skipped = 0, options_ignored = 0;
+        std::vector<FeedIssue> first_issues;  // up to kSummaryIssues, for `policy stats --issues`
     };
+    static constexpr std::size_t kSummaryIssues = 100;
     std::string source;
     PolicyMode mode = PolicyMode::Enforce;
     std::size_t content_scan_limit = 0;
