@@ -173,7 +173,9 @@ TEST_CASE("stream sink: TLS with a verified receiver certificate") {
     TlsClientOptions tls;
     tls.enabled = true;
     tls.ca_file = cert.cert_file.string();
-    auto sink = open_stream("tls", receiver.port(), fast_delivery(), StreamFraming::Newline, tls);
+    DeliveryOptions d = fast_delivery();
+    d.connect_timeout = 3s;
+    auto sink = open_stream("tls", receiver.port(), d, StreamFraming::Newline, tls);
     auto lines = records(0, 100);
     sink->write(lines);
     REQUIRE(receiver.wait_total(100, 3s));
@@ -187,11 +189,15 @@ TEST_CASE("stream sink: TLS refuses a receiver it cannot verify") {
     LineReceiver receiver(LineReceiver::Framing::Newline, &cert);
     TlsClientOptions tls;
     tls.enabled = true;  // system trust store: the self-signed receiver is not trusted
-    auto sink =
-        open_stream("tls-bad", receiver.port(), fast_delivery(), StreamFraming::Newline, tls);
+    DeliveryOptions d = fast_delivery();
+    d.connect_timeout = 3s;  // a loaded machine must not turn this into a timeout
+    auto sink = open_stream("tls-bad", receiver.port(), d, StreamFraming::Newline, tls);
     auto lines = records(0, 5);
     sink->write(lines);
-    std::this_thread::sleep_for(150ms);
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (sink->stats().last_error.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(5ms);
+    }
     const SinkStats stats = sink->stats();
     CHECK(stats.written == 0);
     CHECK_FALSE(stats.connected);
