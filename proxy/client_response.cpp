@@ -29,12 +29,10 @@ awaitable<bool> send_generated_response(ClientConnection& client, const Generate
     co_return !ec;
 }
 
-awaitable<bool> send_error(ClientConnection& client, weblog::WebRecord& record,
-                           const ErrorDetails& details, std::string_view accept,
-                           const ResponseOptions& options) {
-    if (record.error.empty()) record.error = std::string(details.reason);
-    auto response = render_error_response(details, accepts_html(accept));
-    co_return co_await send_generated_response(client, response, options, record);
+GeneratedResponse prepare_error(weblog::WebRecord& record, const ErrorDetails& details,
+                                std::string_view accept) {
+    if (record.error.empty()) record.error = details.reason;
+    return render_error_response(details, accepts_html(accept));
 }
 
 }  // namespace minewall::proxy

@@ -16,9 +16,10 @@ struct ResponseOptions {
 awaitable<bool> send_generated_response(ClientConnection& client, const GeneratedResponse& response,
                                         const ResponseOptions& options, weblog::WebRecord& record);
 
-// Builds and sends an error page for the request whose Accept header is accept.
-awaitable<bool> send_error(ClientConnection& client, weblog::WebRecord& record,
-                           const ErrorDetails& details, std::string_view accept,
-                           const ResponseOptions& options);
+// Renders the error page for a request whose Accept header is accept, noting the reason in
+// the record. A plain function on purpose: callers keep the result in a named variable before
+// co_await, because g++ 12 mis-destroys non-trivial temporaries inside co_await expressions.
+GeneratedResponse prepare_error(weblog::WebRecord& record, const ErrorDetails& details,
+                                std::string_view accept);
 
 }  // namespace minewall::proxy

@@ -44,6 +44,21 @@ awaitable<bool> wait_for_request(ClientConnection& client, std::chrono::millisec
     co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
 }
 
+// Reads one request head within client.header_timeout. A Beast stream timeout would close
+// the socket, so the deadline is a separate timer: the connection stays open for a 408.
+awaitable<std::tuple<error_code, std::size_t>> read_request_head(ClientConnection& client,
+                                                                 RequestParser& parser) {
+    asio::steady_timer deadline(co_await asio::this_coro::executor,
+                                client.config->client.header_timeout);
+    client.stream.expires_never();
+    auto result =
+        co_await (http::async_read_header(client.stream, client.buffer, parser, use_tuple) ||
+                  deadline.async_wait(use_tuple));
+    if (result.index() == 1)
+        co_return std::tuple{error_code(beast::error::timeout), std::size_t{0}};
+    co_return std::get<0>(result);
+}
+
 // A request head could not be read: answer when the client deserves an answer.
 awaitable<void> answer_unreadable_head(ClientConnection& client, const RequestParser& parser,
                                        const error_code& ec) {
@@ -74,7 +89,8 @@ awaitable<void> answer_unreadable_head(ClientConnection& client, const RequestPa
     ++state.counters().bad_requests;
     details.reason = reason;
     spdlog::info("[{}] {}: {}", client.id, details.status, reason);
-    co_await send_error(client, rec, details, "", ResponseOptions{11, false, false});
+    auto page = prepare_error(rec, details, "");
+    co_await send_generated_response(client, page, ResponseOptions{11, false, false}, rec);
 }
 
 // Clients outside allowed_clients get a 403 to their first request, then the door.
@@ -84,9 +100,7 @@ awaitable<void> refuse_client(ClientConnection& client) {
     spdlog::warn("[{}] refused client {}: not in allowed_clients", client.id, client.peer_ip);
     RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(client.config->limits.max_header_bytes));
-    client.stream.expires_after(client.config->client.header_timeout);
-    auto [ec, n] =
-        co_await http::async_read_header(client.stream, client.buffer, parser, use_tuple);
+    auto [ec, n] = co_await read_request_head(client, parser);
     TransactionScope txn(client, state);
     auto& rec = txn.record();
     rec.protocol = "HTTP";
@@ -96,13 +110,13 @@ awaitable<void> refuse_client(ClientConnection& client) {
         rec.method = std::string(parser.get().method_string());
         rec.url = std::string(parser.get().target());
     }
-    co_await send_error(
-        client, rec,
-        {403, "Forbidden", "",
-         "client address " + client.peer_ip + " is not allowed to use this proxy",
-         txn.transaction_id()},
-        ec ? std::string_view{} : std::string_view(parser.get()[http::field::accept]),
-        ResponseOptions{11, false, false});
+    auto page11 = prepare_error(
+        rec,
+        ErrorDetails{403, "Forbidden", "",
+                     "client address " + client.peer_ip + " is not allowed to use this proxy",
+                     txn.transaction_id()},
+        ec ? std::string_view{} : std::string_view(parser.get()[http::field::accept]));
+    co_await send_generated_response(client, page11, ResponseOptions{11, false, false}, rec);
 }
 
 }  // namespace
@@ -133,9 +147,7 @@ awaitable<void> run_client_session(tcp::socket socket, Worker& worker) {
             RequestParser parser;
             parser.header_limit(static_cast<std::uint32_t>(cfg.limits.max_header_bytes));
             parser.body_limit(boost::none);
-            client.stream.expires_after(cfg.client.header_timeout);
-            auto [read_ec, head_bytes] =
-                co_await http::async_read_header(client.stream, client.buffer, parser, use_tuple);
+            auto [read_ec, head_bytes] = co_await read_request_head(client, parser);
             if (read_ec) {
                 co_await answer_unreadable_head(client, parser, read_ec);
                 break;

@@ -38,10 +38,12 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
     auto authority = parse_authority(req.target());
     if (!authority) {
         ++state.counters().bad_requests;
-        co_await send_error(
-            client, rec,
-            {400, "Bad Request", "", "CONNECT needs a host:port target", txn.transaction_id()},
-            accept, refuse);
+        auto page8 =
+            prepare_error(rec,
+                          ErrorDetails{400, "Bad Request", "", "CONNECT needs a host:port target",
+                                       txn.transaction_id()},
+                          accept);
+        co_await send_generated_response(client, page8, refuse, rec);
         co_return;
     }
     rec.host = authority->host;
@@ -51,12 +53,14 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         ++state.counters().connect_refused_port;
         rec.blocked = true;
         rec.reason = "Not allowed port";
-        co_await send_error(
-            client, rec,
-            {403, "Forbidden", rec.host,
-             "CONNECT to port " + std::to_string(authority->port) + " is not allowed by this proxy",
-             txn.transaction_id()},
-            accept, refuse);
+        auto page9 =
+            prepare_error(rec,
+                          ErrorDetails{403, "Forbidden", rec.host,
+                                       "CONNECT to port " + std::to_string(authority->port) +
+                                           " is not allowed by this proxy",
+                                       txn.transaction_id()},
+                          accept);
+        co_await send_generated_response(client, page9, refuse, rec);
         co_return;
     }
 
@@ -66,10 +70,11 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         const char* title = connected.status() == 504   ? "Gateway Timeout"
                             : connected.status() == 508 ? "Loop Detected"
                                                         : "Bad Gateway";
-        co_await send_error(
-            client, rec,
-            {connected.status(), title, rec.host, connected.detail, txn.transaction_id()}, accept,
-            refuse);
+        auto page10 = prepare_error(rec,
+                                    ErrorDetails{connected.status(), title, rec.host,
+                                                 connected.detail, txn.transaction_id()},
+                                    accept);
+        co_await send_generated_response(client, page10, refuse, rec);
         co_return;
     }
     auto& upstream = *connected.connection;

@@ -36,7 +36,7 @@ bool accepts_html(std::string_view accept) {
 GeneratedResponse render_error_response(const ErrorDetails& d, bool wants_html) {
     GeneratedResponse r;
     r.status = d.status;
-    const std::string status_line = std::to_string(d.status) + " " + std::string(d.title);
+    const std::string status_line = std::to_string(d.status) + " " + d.title;
     if (wants_html) {
         r.content_type = "text/html; charset=utf-8";
         r.body = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" +
@@ -52,10 +52,9 @@ GeneratedResponse render_error_response(const ErrorDetails& d, bool wants_html) 
     } else {
         r.content_type = "text/plain; charset=utf-8";
         r.body = status_line + "\n";
-        if (!d.host.empty()) r.body += "host: " + std::string(d.host) + "\n";
-        r.body += "reason: " + std::string(d.reason) + "\n";
-        if (!d.transaction_id.empty())
-            r.body += "transaction: " + std::string(d.transaction_id) + "\n";
+        if (!d.host.empty()) r.body += "host: " + d.host + "\n";
+        r.body += "reason: " + d.reason + "\n";
+        if (!d.transaction_id.empty()) r.body += "transaction: " + d.transaction_id + "\n";
     }
     return r;
 }

@@ -12,12 +12,14 @@ struct GeneratedResponse {
     std::string body;
 };
 
+// Owns its text: error paths are rare, and views into temporaries would dangle across the
+// suspension points of the coroutines that send these.
 struct ErrorDetails {
     int status = 502;
-    std::string_view title;   // "Bad Gateway"
-    std::string_view host;    // the host the client asked for (may be empty)
-    std::string_view reason;  // "connection refused by 127.0.0.1:9"
-    std::string_view transaction_id;
+    std::string title;   // "Bad Gateway"
+    std::string host;    // the host the client asked for (may be empty)
+    std::string reason;  // "connection refused by 127.0.0.1:9"
+    std::string transaction_id;
 };
 
 // wants_html: the client's Accept header mentions text/html.

@@ -92,13 +92,14 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     if (!target) {
         ++state.counters().bad_requests;
         rec.url = std::string(req.target());
-        std::string_view reason =
+        std::string reason =
             !req.target().empty() && req.target().front() == '/'
                 ? "minewall is a forward proxy: send absolute-form requests such as "
                   "GET http://host/path, or CONNECT host:port"
                 : "the request target is not a valid http:// or https:// URL";
-        co_await send_error(client, rec, {400, "Bad Request", "", reason, txn.transaction_id()},
-                            accept, error_options);
+        auto page1 = prepare_error(
+            rec, ErrorDetails{400, "Bad Request", "", reason, txn.transaction_id()}, accept);
+        co_await send_generated_response(client, page1, error_options, rec);
         co_return false;
     }
     rec.url = url_without_scheme(*target);
@@ -106,20 +107,24 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     rec.port = target->authority.port;
     if (target->scheme != "http") {
         ++state.counters().bad_requests;
-        co_await send_error(client, rec,
-                            {400, "Bad Request", rec.host,
-                             "https:// URLs are reached through CONNECT, not as plain requests",
-                             txn.transaction_id()},
-                            accept, error_options);
+        auto page2 = prepare_error(
+            rec,
+            ErrorDetails{400, "Bad Request", rec.host,
+                         "https:// URLs are reached through CONNECT, not as plain requests",
+                         txn.transaction_id()},
+            accept);
+        co_await send_generated_response(client, page2, error_options, rec);
         co_return false;
     }
     if (via_contains_pseudonym(req[http::field::via], state.via_pseudonym())) {
         ++state.counters().loops_refused;
-        co_await send_error(client, rec,
-                            {508, "Loop Detected", rec.host,
-                             "this request has already passed through this minewall instance",
-                             txn.transaction_id()},
-                            accept, error_options);
+        auto page3 = prepare_error(
+            rec,
+            ErrorDetails{508, "Loop Detected", rec.host,
+                         "this request has already passed through this minewall instance",
+                         txn.transaction_id()},
+            accept);
+        co_await send_generated_response(client, page3, error_options, rec);
         co_return false;
     }
 
@@ -153,10 +158,11 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                                     : connected.status() == 508 ? "Loop Detected"
                                                                 : "Bad Gateway";
                 error_options.keep_alive = client_keep_alive && !state.draining;
-                bool sent = co_await send_error(
-                    client, rec,
-                    {connected.status(), title, rec.host, connected.detail, txn.transaction_id()},
-                    accept, error_options);
+                auto page4 = prepare_error(rec,
+                                           ErrorDetails{connected.status(), title, rec.host,
+                                                        connected.detail, txn.transaction_id()},
+                                           accept);
+                bool sent = co_await send_generated_response(client, page4, error_options, rec);
                 co_return sent&& error_options.keep_alive;
             }
             upstream.emplace(std::move(*connected.connection));
@@ -185,19 +191,23 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             rec.error = "request relay failed: " + sent.error.message();
             if (sent.failure == RelayOutcome::Failure::BadBody) {
                 ++state.counters().bad_requests;
-                co_await send_error(
-                    client, rec,
-                    {400, "Bad Request", rec.host,
-                     "malformed request body: " + sent.error.message(), txn.transaction_id()},
-                    accept, error_options);
+                auto page5 =
+                    prepare_error(rec,
+                                  ErrorDetails{400, "Bad Request", rec.host,
+                                               "malformed request body: " + sent.error.message(),
+                                               txn.transaction_id()},
+                                  accept);
+                co_await send_generated_response(client, page5, error_options, rec);
             } else if (sent.failure == RelayOutcome::Failure::WriteError ||
                        sent.failure == RelayOutcome::Failure::WriteTimeout) {
-                co_await send_error(
-                    client, rec,
-                    {502, "Bad Gateway", rec.host,
-                     "the origin stopped accepting the request: " + sent.error.message(),
-                     txn.transaction_id()},
-                    accept, error_options);
+                auto page6 =
+                    prepare_error(rec,
+                                  ErrorDetails{502, "Bad Gateway", rec.host,
+                                               "the origin stopped accepting the request: " +
+                                                   sent.error.message(),
+                                               txn.transaction_id()},
+                                  accept);
+                co_await send_generated_response(client, page6, error_options, rec);
             }
         };
 
@@ -251,11 +261,12 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                                   std::to_string(cfg.upstream.idle_timeout.count()) + " ms"
                             : "the origin sent no valid response: " + ec.message();
                 spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, reason);
-                co_await send_error(
-                    client, rec,
-                    {timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway", rec.host,
-                     reason, txn.transaction_id()},
-                    accept, error_options);
+                auto page7 = prepare_error(
+                    rec,
+                    ErrorDetails{timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway",
+                                 rec.host, reason, txn.transaction_id()},
+                    accept);
+                co_await send_generated_response(client, page7, error_options, rec);
                 co_return false;
             }
             auto code = rp.get().result_int();

@@ -36,9 +36,9 @@ awaitable<UpstreamConnectResult> connect_upstream(const Authority& target,
 
     tcp::resolver resolver(executor);
     asio::steady_timer timer(executor, deadline);
-    auto resolved =
-        co_await (resolver.async_resolve(target.host, std::to_string(target.port), use_tuple) ||
-                  timer.async_wait(use_tuple));
+    const std::string service = std::to_string(target.port);  // named: see prepare_error()
+    auto resolved = co_await (resolver.async_resolve(target.host, service, use_tuple) ||
+                              timer.async_wait(use_tuple));
     if (resolved.index() == 1) {
         result.failure = UpstreamFailure::Timeout;
         result.detail = "DNS lookup for " + target.host + " timed out";

@@ -1,0 +1,130 @@
+#include <doctest/doctest.h>
+
+#include "tests/support/minewall_process.hpp"
+#include "tests/support/origin_server.hpp"
+
+using namespace minewall::testing;
+
+namespace {
+
+const char* const plain_config = "log_level: debug\n";
+
+}  // namespace
+
+TEST_CASE("forwards a GET and returns the origin's body") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), origin.url("/hello")});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "hello from origin\n");
+}
+
+TEST_CASE("strips hop-by-hop headers and adds Via toward the origin") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), "-H", "Connection: keep-alive, X-Secret-Hop", "-H",
+                   "X-Secret-Hop: 1", "-H", "Keep-Alive: timeout=5", "-H", "TE: trailers", "-H",
+                   "X-End-To-End: kept", "-H",
+                   "Proxy-Authorization: Basic Zm9vOmJhcg==", origin.url("/headers")});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("GET /headers HTTP/1.1") == 0);  // origin-form toward the origin
+    CHECK(r.out.find("X-End-To-End: kept") != std::string::npos);
+    CHECK(r.out.find("X-Secret-Hop") == std::string::npos);
+    CHECK(r.out.find("Keep-Alive") == std::string::npos);
+    CHECK(r.out.find("TE:") == std::string::npos);
+    CHECK(r.out.find("Proxy-Authorization") == std::string::npos);
+    CHECK(r.out.find("Proxy-Connection") == std::string::npos);
+    CHECK(r.out.find("Via: 1.1 minewall-") != std::string::npos);
+}
+
+TEST_CASE("streams a 10 MiB POST body intact") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto body = OriginServer::big_body(10 * 1024 * 1024);
+    auto file = proxy.dir().write("upload.bin", body);
+    auto r = curl({"-x", proxy.proxy_url(), "--data-binary", "@" + file, "-H",
+                   "Content-Type: application/octet-stream", origin.url("/upload")});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "bytes=" + std::to_string(body.size()) +
+                       " fnv=" + std::to_string(OriginServer::fnv1a(body)));
+}
+
+TEST_CASE("streams a chunked POST body and answers Expect: 100-continue") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto body = OriginServer::big_body(300 * 1024);
+    auto file = proxy.dir().write("upload.bin", body);
+    auto r =
+        curl({"-x", proxy.proxy_url(), "--data-binary", "@" + file, "-H",
+              "Transfer-Encoding: chunked", "-H", "Expect: 100-continue", origin.url("/upload")});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "bytes=" + std::to_string(body.size()) +
+                       " fnv=" + std::to_string(OriginServer::fnv1a(body)));
+}
+
+TEST_CASE("relays a chunked response") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), "-D", "-", origin.url("/chunked?n=40")});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Transfer-Encoding: chunked") != std::string::npos);
+    std::string expected;
+    for (int i = 0; i < 40; ++i)
+        expected += "chunk " + std::to_string(i) + "\n";
+    CHECK(r.out.substr(r.out.size() - expected.size()) == expected);
+}
+
+TEST_CASE("re-frames a close-delimited response as chunked for HTTP/1.1 clients") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl(
+        {"-x", proxy.proxy_url(), "-D", "-", origin.url("/close-delimited"), origin.url("/hello")});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Transfer-Encoding: chunked") != std::string::npos);
+    CHECK(r.out.find("body delimited by close\n") != std::string::npos);
+    CHECK(r.out.find("hello from origin\n") != std::string::npos);
+}
+
+TEST_CASE("HEAD returns the headers without a body and keeps the connection usable") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), "-I", origin.url("/big?bytes=5000"), "--next", "-x",
+                   proxy.proxy_url(), origin.url("/hello"), "-w", "connects=%{num_connects}\n"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("HTTP/1.1 200 OK") == 0);
+    CHECK(r.out.find("Content-Length: 5000") != std::string::npos);
+    CHECK(r.out.find("hello from origin\n") != std::string::npos);
+    CHECK(r.out.find("connects=0") != std::string::npos);  // the GET reused the connection
+}
+
+TEST_CASE("204 and 304 responses carry no body") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), "-w", "%{http_code} %{size_download}\n",
+                   origin.url("/status/204"), origin.url("/status/304"), origin.url("/hello")});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == "204 0\n304 0\nhello from origin\n200 18\n");
+}
+
+TEST_CASE("keeps client and origin connections alive across requests") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), "-w", "%{num_connects}\n", origin.url("/hello"),
+                   origin.url("/hello")});
+    REQUIRE(r.exit_code == 0);
+    // One client connection for both requests (0 new connects for the second) ...
+    CHECK(r.out == "hello from origin\n1\nhello from origin\n0\n");
+    // ... and one pooled origin connection behind them.
+    CHECK(origin.requests_served() == 2);
+    CHECK(origin.connections_accepted() == 1);
+}
+
+TEST_CASE("serves HTTP/1.0 clients with a close-delimited response") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-0", "-x", proxy.proxy_url(), "-D", "-", origin.url("/chunked?n=3")});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("HTTP/1.0 200 OK") == 0);
+    CHECK(r.out.find("Transfer-Encoding") == std::string::npos);
+    CHECK(r.out.find("chunk 0\nchunk 1\nchunk 2\n") != std::string::npos);
+}

@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "tests/support/minewall_process.hpp"
+#include "tests/support/origin_server.hpp"
+
+using namespace minewall::testing;
+
+TEST_CASE("SIGTERM lets a transfer in flight finish, then exits 0") {
+    OriginServer origin;
+    MinewallProcess proxy("shutdown:\n  drain_timeout: 20s\n");
+    const std::size_t size = 2 * 1024 * 1024;
+    auto out = proxy.dir().file("download.bin");
+    // 32 pieces 60 ms apart, about 2 s: SIGTERM arrives in the middle.
+    ChildProcess download({"curl", "-q", "-sS", "--max-time", "30", "-x", proxy.proxy_url(), "-o",
+                           out, "-w", "%{http_code}",
+                           origin.url("/trickle?pause_ms=60&bytes=" + std::to_string(size))});
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    REQUIRE_MESSAGE(download.running(), download.stderr_text(), proxy.log());
+    proxy.process().signal(SIGTERM);
+    // New clients are no longer accepted while the transfer drains.
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto late = curl({"-x", proxy.proxy_url(), origin.url("/hello")});
+    CHECK(late.exit_code == 7);  // connection refused
+    auto code = download.wait(std::chrono::seconds(30));
+    REQUIRE(code.has_value());
+    CHECK(*code == 0);
+    CHECK(download.stdout_text() == "200");
+    CHECK(read_file(out) == OriginServer::big_body(size));
+    CHECK(proxy.process().wait(std::chrono::seconds(10)) == 0);
+    CHECK(proxy.log().find("all transactions finished") != std::string::npos);
+}
+
+TEST_CASE("SIGTERM closes idle keep-alive connections at once") {
+    OriginServer origin;
+    MinewallProcess proxy("client:\n  keepalive_timeout: 60s\n");
+    // An idle keep-alive client: netcat-like raw connection that sent one full request.
+    ChildProcess client({"curl", "-q", "-sS", "--max-time", "30", "-x", proxy.proxy_url(),
+                         origin.url("/hello"), origin.url("/slow?ms=50")});
+    client.wait(std::chrono::seconds(10));
+    auto started = std::chrono::steady_clock::now();
+    CHECK(proxy.stop() == 0);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(15));
+}
+
+TEST_CASE("SIGHUP applies a valid configuration and keeps the old one on errors") {
+    OriginServer origin;
+    MinewallProcess proxy("connect_ports: [443]\n");
+    auto tunnel = [&] {
+        return curl({"-p", "-x", proxy.proxy_url(), "-w", "%{http_connect}", "-o", "/dev/null",
+                     origin.url("/hello")})
+            .out;
+    };
+    CHECK(tunnel() == "403");
+
+    // A broken file: the running configuration stays.
+    std::ofstream(proxy.config_path())
+        << "connect_ports: [443, " << origin.port() << "]\nno_such_setting: 1\n";
+    proxy.process().signal(SIGHUP);
+    REQUIRE(proxy.process().wait_for_output("reload failed", std::chrono::seconds(10)));
+    CHECK(proxy.log().find("minewall.yaml:2:1: unknown key 'no_such_setting'") !=
+          std::string::npos);
+    CHECK(tunnel() == "403");
+
+    // A valid file: new connections use it.
+    std::ofstream(proxy.config_path()) << "connect_ports: [443, " << origin.port() << "]\n";
+    proxy.process().signal(SIGHUP);
+    REQUIRE(proxy.process().wait_for_output("configuration reloaded", std::chrono::seconds(10)));
+    CHECK_MESSAGE(tunnel() == "200", proxy.log());
+}
+
+TEST_CASE("refuses connections beyond limits.max_connections with 503") {
+    OriginServer origin;
+    MinewallProcess proxy("limits:\n  max_connections: 1\nworker_threads: 1\n");
+    ChildProcess slow({"curl", "-q", "-sS", "--max-time", "30", "-x", proxy.proxy_url(),
+                       origin.url("/slow?ms=1500")});
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    auto r = curl(
+        {"-x", proxy.proxy_url(), "-w", "%{http_code}", "-o", "/dev/null", origin.url("/hello")});
+    CHECK(r.out == "503");
+    CHECK(slow.wait(std::chrono::seconds(20)) == 0);
+}

@@ -1,0 +1,47 @@
+#include "tests/support/minewall_process.hpp"
+
+#include <csignal>
+#include <regex>
+#include <stdexcept>
+
+namespace minewall::testing {
+
+std::string minewall_binary() {
+    return MINEWALL_BINARY;
+}
+
+MinewallProcess::MinewallProcess(const std::string& config_yaml,
+                                 std::vector<std::string> extra_args) {
+    config_path_ = dir_.write("minewall.yaml", config_yaml);
+    std::vector<std::string> argv = {
+        minewall_binary(), "run",         "--config",    config_path_,
+        "--listen",        "127.0.0.1:0", "--state-dir", dir_.file("state")};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    process_ = std::make_unique<ChildProcess>(argv);
+    auto text = process_->wait_for_output("ready (instance", std::chrono::seconds(20));
+    if (!text) {
+        throw std::runtime_error("minewall did not start: " + log());
+    }
+    std::smatch match;
+    static const std::regex listening(R"(listening on 127\.0\.0\.1:(\d+))");
+    if (!std::regex_search(*text, match, listening))
+        throw std::runtime_error("minewall did not report its port: " + *text);
+    port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+}
+
+MinewallProcess::~MinewallProcess() {
+    if (process_->running()) stop();
+}
+
+int MinewallProcess::stop() {
+    process_->signal(SIGTERM);
+    return process_->wait(std::chrono::seconds(30)).value_or(-1);
+}
+
+CommandResult curl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"curl", "-q", "-sS", "--max-time", "30"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, std::chrono::seconds(40));
+}
+
+}  // namespace minewall::testing

@@ -1,0 +1,43 @@
+#pragma once
+// Starts the real minewall binary for a test: writes the given YAML config, listens on a
+// free loopback port, waits until it is ready, and stops it with SIGTERM.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/child_process.hpp"
+
+namespace minewall::testing {
+
+class MinewallProcess {
+  public:
+    // config_yaml: the configuration file's text (listeners are replaced by --listen).
+    explicit MinewallProcess(const std::string& config_yaml,
+                             std::vector<std::string> extra_args = {});
+    ~MinewallProcess();
+
+    std::uint16_t port() const { return port_; }
+    std::string proxy_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    const std::string& config_path() const { return config_path_; }
+    const TempDir& dir() const { return dir_; }
+    ChildProcess& process() { return *process_; }
+    std::string log() const { return process_->stderr_text() + process_->stdout_text(); }
+
+    // SIGTERM and wait; returns the exit code (or -1 when it did not stop in time).
+    int stop();
+
+  private:
+    TempDir dir_;
+    std::string config_path_;
+    std::unique_ptr<ChildProcess> process_;
+    std::uint16_t port_ = 0;
+};
+
+// The path of the minewall binary under test.
+std::string minewall_binary();
+
+// curl through a proxy: common flags plus args. -sS, a hard time limit, no ~/.curlrc.
+CommandResult curl(const std::vector<std::string>& args);
+
+}  // namespace minewall::testing

@@ -1,0 +1,206 @@
+#include "tests/support/origin_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+namespace minewall::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::size_t query_number(std::string_view target, std::string_view key, std::size_t fallback) {
+    auto pos = target.find(std::string(key) + "=");
+    if (pos == std::string_view::npos) return fallback;
+    auto digits = target.substr(pos + key.size() + 1);
+    std::size_t value = fallback;
+    std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return value;
+}
+
+}  // namespace
+
+struct OriginServer::Impl {
+    asio::io_context context;
+    tcp::acceptor acceptor{context};
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> served{0};
+    std::atomic<bool> stopping{false};
+    std::thread accept_thread;
+    std::mutex mutex;
+    std::vector<std::thread> connections;
+    std::vector<std::shared_ptr<tcp::socket>> sockets;
+
+    void serve(std::shared_ptr<tcp::socket> socket) {
+        beast::flat_buffer buffer;
+        boost::system::error_code ec;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(256 * 1024 * 1024);
+            http::read_header(*socket, buffer, parser, ec);
+            if (ec) return;
+            auto& req = parser.get();
+            if (req[http::field::expect] == "100-continue") {
+                http::response<http::empty_body> go{http::status::continue_, 11};
+                http::write(*socket, go, ec);
+                if (ec) return;
+            }
+            http::read(*socket, buffer, parser, ec);
+            if (ec) return;
+            ++served;
+            std::string target(req.target());
+            bool keep_alive = req.keep_alive();
+
+            if (target.rfind("/chunked", 0) == 0) {
+                http::response<http::empty_body> res{http::status::ok, 11};
+                res.set(http::field::content_type, "text/plain");
+                res.chunked(true);
+                res.keep_alive(keep_alive);
+                http::response_serializer<http::empty_body> sr{res};
+                http::write_header(*socket, sr, ec);
+                for (std::size_t i = 0; i < query_number(target, "n", 3) && !ec; ++i) {
+                    std::string chunk = "chunk " + std::to_string(i) + "\n";
+                    asio::write(*socket, http::make_chunk(asio::buffer(chunk)), ec);
+                }
+                asio::write(*socket, http::make_chunk_last(), ec);
+                if (ec || !keep_alive) return;
+                continue;
+            }
+            if (target == "/close-delimited") {
+                std::string raw =
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
+                    "body delimited by close\n";
+                asio::write(*socket, asio::buffer(raw), ec);
+                socket->shutdown(tcp::socket::shutdown_both, ec);
+                return;
+            }
+            if (target.rfind("/trickle", 0) == 0) {
+                // /big's body in 64 KiB pieces with a pause between them: a transfer that
+                // is reliably still running a while after it started.
+                auto body = big_body(query_number(target, "bytes", 1024 * 1024));
+                auto pause = std::chrono::milliseconds(query_number(target, "pause_ms", 50));
+                http::response<http::empty_body> res{http::status::ok, 11};
+                res.set(http::field::content_type, "application/octet-stream");
+                res.content_length(body.size());
+                res.keep_alive(keep_alive);
+                http::response_serializer<http::empty_body> sr{res};
+                http::write_header(*socket, sr, ec);
+                for (std::size_t off = 0; off < body.size() && !ec; off += 65536) {
+                    asio::write(*socket,
+                                asio::buffer(body.data() + off,
+                                             std::min<std::size_t>(65536, body.size() - off)),
+                                ec);
+                    std::this_thread::sleep_for(pause);
+                }
+                if (ec || !keep_alive) return;
+                continue;
+            }
+            if (target.rfind("/slow", 0) == 0)
+                std::this_thread::sleep_for(
+                    std::chrono::milliseconds(query_number(target, "ms", 1000)));
+
+            http::response<http::string_body> res{http::status::ok, 11};
+            res.set(http::field::content_type, "text/plain");
+            if (target.rfind("/status/", 0) == 0) {
+                res.result(static_cast<unsigned>(query_number("s=" + target.substr(8), "s", 200)));
+            } else if (target == "/headers") {
+                std::ostringstream head;
+                head << req.base();
+                res.body() = head.str();
+            } else if (target == "/upload") {
+                res.body() = "bytes=" + std::to_string(req.body().size()) +
+                             " fnv=" + std::to_string(fnv1a(req.body()));
+            } else if (target.rfind("/big", 0) == 0) {
+                res.body() = big_body(query_number(target, "bytes", 1024));
+            } else if (target.rfind("/slow", 0) == 0 || target == "/hello") {
+                res.body() = "hello from origin\n";
+            } else {
+                res.result(http::status::not_found);
+                res.body() = "no such test route\n";
+            }
+            res.keep_alive(keep_alive);
+            res.prepare_payload();
+            http::write(*socket, res, ec);
+            if (ec || !keep_alive) return;
+        }
+    }
+};
+
+OriginServer::OriginServer() : impl_(std::make_unique<Impl>()) {
+    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen();
+    impl_->accept_thread = std::thread([impl = impl_.get()] {
+        for (;;) {
+            auto socket = std::make_shared<tcp::socket>(impl->context);
+            boost::system::error_code ec;
+            impl->acceptor.accept(*socket, ec);
+            if (ec || impl->stopping) return;
+            ++impl->accepted;
+            std::lock_guard lock(impl->mutex);
+            impl->sockets.push_back(socket);
+            impl->connections.emplace_back([impl, socket] { impl->serve(socket); });
+        }
+    });
+}
+
+OriginServer::~OriginServer() {
+    impl_->stopping = true;
+    boost::system::error_code ec;
+    // Wake the blocking accept with a connection of our own, then close everything.
+    {
+        tcp::socket wake(impl_->context);
+        wake.connect(impl_->acceptor.local_endpoint(), ec);
+    }
+    impl_->accept_thread.join();
+    impl_->acceptor.close(ec);
+    std::lock_guard lock(impl_->mutex);
+    for (auto& s : impl_->sockets)
+        s->shutdown(tcp::socket::shutdown_both, ec);
+    for (auto& t : impl_->connections)
+        t.join();
+}
+
+std::uint16_t OriginServer::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
+
+std::string OriginServer::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port()) + path;
+}
+
+std::uint64_t OriginServer::connections_accepted() const {
+    return impl_->accepted;
+}
+std::uint64_t OriginServer::requests_served() const {
+    return impl_->served;
+}
+
+std::string OriginServer::big_body(std::size_t bytes) {
+    std::string body(bytes, '\0');
+    for (std::size_t i = 0; i < bytes; ++i)
+        body[i] = "0123456789abcdefghijklmnopqrstuvwxyz\n"[i % 37];
+    return body;
+}
+
+std::uint64_t OriginServer::fnv1a(const std::string& data) {
+    std::uint64_t hash = 1469598103934665603ULL;
+    for (unsigned char c : data) {
+        hash ^= c;
+        hash *= 1099511628211ULL;
+    }
+    return hash;
+}
+
+}  // namespace minewall::testing

@@ -1,0 +1,44 @@
+#pragma once
+// A real HTTP/1.1 origin on 127.0.0.1 for integration tests (Beast, one thread per
+// connection). Routes:
+//   /hello                 "hello from origin\n"
+//   /headers               the request head as received, as text
+//   /upload  (POST)        "bytes=N fnv=HEX" of the request body (answers Expect: 100-continue)
+//   /chunked?n=K           K chunks "chunk i\n", chunked encoding
+//   /close-delimited       body ended by closing the connection (no length)
+//   /big?bytes=N           N bytes of a fixed pattern, with Content-Length
+//   /trickle?bytes=N&pause_ms=P   /big's body in 64 KiB pieces, P ms apart
+//   /slow?ms=N             waits N ms before answering
+//   /status/NNN            an empty response with that status
+// It can also serve TLS (see origin_tls in later tests) — plain only here.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace minewall::testing {
+
+class OriginServer {
+  public:
+    OriginServer();
+    ~OriginServer();
+    OriginServer(const OriginServer&) = delete;
+    OriginServer& operator=(const OriginServer&) = delete;
+
+    std::uint16_t port() const;
+    std::string url(const std::string& path) const;  // http://127.0.0.1:PORT/path
+
+    std::uint64_t connections_accepted() const;
+    std::uint64_t requests_served() const;
+
+    // The byte pattern /big serves, for comparisons.
+    static std::string big_body(std::size_t bytes);
+    // FNV-1a 64 of data, as /upload reports it.
+    static std::uint64_t fnv1a(const std::string& data);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace minewall::testing
