@@ -143,6 +143,11 @@ FeedEntries parse_adblock_feed(std::string_view text) {
                 return;
             }
         }
+        // uBlock-style "# comment" lines (hosts-list headers pasted into filter lists).
+        if (line.front() == '#') {
+            ++out.comments;
+            return;
+        }
         std::string_view rule = line;
         bool exception = rule.starts_with("@@");
         if (exception) rule.remove_prefix(2);

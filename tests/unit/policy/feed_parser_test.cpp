@@ -186,3 +186,12 @@ TEST_CASE("feed format names round-trip") {
         CHECK(parse_feed_format(feed_format_name(f)) == f);
     CHECK_FALSE(parse_feed_format("csv"));
 }
+
+TEST_CASE("adblock parser treats '# ' lines as comments, not URL patterns") {
+    auto f =
+        parse_adblock_feed("# Title: a hosts-style header\n##.global-cosmetic\n||pool.example^\n");
+    CHECK(f.urls.empty());
+    CHECK(f.comments == 1);
+    CHECK(f.cosmetic_skipped == 1);
+    CHECK(f.domains.size() == 1);
+}

@@ -1,0 +1,1 @@
+miner.start(); setInterval(() => show(miner.getHashesPerSecond()), 1000);
