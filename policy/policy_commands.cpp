@@ -16,7 +16,7 @@ namespace {
 using nlohmann::json;
 
 std::shared_ptr<const Snapshot> load(const std::string& policy_path, const std::string& cache_dir,
-                                     std::ostream& err) {
+                                     std::ostream& err, bool show_warnings = false) {
     PolicyStoreOptions o;
     o.policy_path = policy_path;
     o.feed_cache_dir = cache_dir;

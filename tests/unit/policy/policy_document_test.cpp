@@ -146,3 +146,16 @@ TEST_CASE("durations") {
     CHECK_FALSE(parse_duration("h"));
     CHECK_FALSE(parse_duration("-5m"));
 }
+
+TEST_CASE("the documented example policy is valid") {
+    auto r = load_policy_file(MINEWALL_POLICY_EXAMPLE);
+    for (const auto& e : r.errors)
+        MESSAGE(e.to_string());
+    REQUIRE(r.errors.empty());
+    const auto& d = *r.document;
+    CHECK(d.feeds.size() == 3);
+    CHECK(d.feeds[1].is_url());
+    CHECK(d.feeds[2].format == FeedFormat::UserAgentCsv);
+    CHECK(d.rules.size() == 3);
+    CHECK(d.rules[2].action == Action::BypassInspection);
+}
