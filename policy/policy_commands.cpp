@@ -24,6 +24,9 @@ std::shared_ptr<const Snapshot> load(const std::string& policy_path, const std::
     auto r = store.reload();
     for (const auto& e : r.errors)
         err << e.to_string() << '\n';
+    if (show_warnings)
+        for (const auto& w : r.warnings)
+            err << "warning: " << w << '\n';
     if (!r.ok) {
         err << "policy not loaded\n";
         return nullptr;
@@ -309,7 +312,7 @@ int run_policy_check(const PolicyCheckOptions& options, std::istream& in, std::o
 }
 
 int run_policy_stats(const PolicyStatsOptions& options, std::ostream& out, std::ostream& err) {
-    auto snapshot = load(options.policy_path, options.feed_cache_dir, err);
+    auto snapshot = load(options.policy_path, options.feed_cache_dir, err, true);
     if (!snapshot) return 2;
     if (options.json)
         out << stats_json(*snapshot, options.issues).dump(2) << '\n';
