@@ -13,7 +13,7 @@ fuzz_seconds=${MINEWALL_FUZZ_SECONDS:-10}
 echo "== fuzz targets (clang, ${fuzz_seconds}s each) =="
 cmake -S . -B build/fuzz -G Ninja -DMINEWALL_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMINEWALL_FUZZ_SECONDS="$fuzz_seconds" >/dev/null
-cmake --build build/fuzz -j"$jobs"
+cmake --build build/fuzz --target fuzz_all -j"$jobs"
 (cd build/fuzz && ctest --output-on-failure)
 
 echo "== unit and integration tests (ASan + UBSan) =="
