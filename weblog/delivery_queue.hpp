@@ -47,6 +47,7 @@ class DeliveryQueue {
     void interrupt();
 
     std::uint64_t size() const;  // records waiting, memory + disk
+    bool has_disk_buffer() const { return spill_ != nullptr; }
     std::uint64_t spilled() const { return spilled_; }
     std::uint64_t replayed() const { return replayed_; }
     std::uint64_t dropped() const { return dropped_; }

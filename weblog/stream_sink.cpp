@@ -231,11 +231,17 @@ struct StreamSink::Impl {
             connection.reset();
             connected = false;
         }
+        // With a disk buffer, everything not confirmed is kept for the next process (it may
+        // repeat records: at-least-once). Without one, records written once are not counted
+        // as lost; only those never written are.
+        const bool keep_written = queue.has_disk_buffer();
         std::vector<std::string> unsent;
-        for (Sent& s : unconfirmed)
-            unsent.push_back(std::move(s.line));
-        for (Pending& p : resend)
-            unsent.push_back(std::move(p.line));
+        for (Sent& s : unconfirmed) {
+            if (keep_written) unsent.push_back(std::move(s.line));
+        }
+        for (Pending& p : resend) {
+            if (keep_written || !p.sent_before) unsent.push_back(std::move(p.line));
+        }
         unconfirmed.clear();
         resend.clear();
         queue.persist(unsent);
