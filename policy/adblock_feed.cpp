@@ -209,6 +209,10 @@ FeedEntries parse_adblock_feed(std::string_view text) {
                 report("bad domain: " + why);
                 return;
             }
+            if (!exception && feed_lines::single_label(*normalized)) {
+                report("single-label name refused (would cover a whole top-level domain)");
+                return;
+            }
             (exception ? out.exception_domains : out.domains)
                 .push_back({*normalized, true, number});
             return;

@@ -33,6 +33,12 @@ FeedEntries parse_domain_list_feed(std::string_view text, const FeedParseOptions
             out.issues.push_back({number, "bad domain: " + why, std::string(clip(original))});
             return;
         }
+        if (single_label(*domain)) {
+            out.issues.push_back(
+                {number, "single-label name refused (would cover a whole top-level domain)",
+                 std::string(clip(original))});
+            return;
+        }
         out.domains.push_back({*domain, options.include_subdomains, number});
     });
     return out;

@@ -35,4 +35,10 @@ inline std::string_view clip(std::string_view s) {
     return s.substr(0, 200);
 }
 
+// A feed entry without a dot ("com", "lan") would cover a whole top-level domain: third-party
+// data that broad is a mistake, so feeds refuse it (policy rules may still list one on purpose).
+inline bool single_label(std::string_view domain) {
+    return domain.find('.') == std::string_view::npos;
+}
+
 }  // namespace minewall::policy::feed_lines

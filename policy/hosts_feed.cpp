@@ -60,6 +60,13 @@ FeedEntries parse_hosts_feed(std::string_view text, const FeedParseOptions& opti
                                       std::string(clip(original))});
                 continue;
             }
+            if (feed_lines::single_label(*domain)) {
+                out.issues.push_back({number,
+                                      "single-label name '" + *domain +
+                                          "' refused (would cover a whole top-level domain)",
+                                      std::string(clip(original))});
+                continue;
+            }
             out.domains.push_back({*domain, options.include_subdomains, number});
         }
     });

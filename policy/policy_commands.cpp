@@ -139,7 +139,9 @@ int run_batch(const Snapshot& snapshot, const PolicyCheckOptions& base, std::ist
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         auto j = json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
-            out << json{{"line", number}, {"error", "not a JSON object"}}.dump() << '\n';
+            out << json{{"line", number}, {"error", "not a JSON object"}}.dump(
+                       -1, ' ', false, json::error_handler_t::replace)
+                << '\n';
             rc = 2;
             continue;
         }
@@ -162,7 +164,7 @@ int run_batch(const Snapshot& snapshot, const PolicyCheckOptions& base, std::ist
         if (bad) {
             out << json{{"line", number},
                         {"error", "url, ua, host, sni and client_ip must be strings"}}
-                       .dump()
+                       .dump(-1, ' ', false, json::error_handler_t::replace)
                 << '\n';
             rc = 2;
             continue;
@@ -172,7 +174,7 @@ int run_batch(const Snapshot& snapshot, const PolicyCheckOptions& base, std::ist
         auto v = snapshot.decide(*facts);
         auto obj = verdict_object(v);
         obj["line"] = number;
-        out << obj.dump() << '\n';
+        out << obj.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
     }
     return rc;
 }
@@ -305,7 +307,7 @@ int run_policy_check(const PolicyCheckOptions& options, std::istream& in, std::o
     }
     auto v = snapshot->decide(*facts);
     if (options.json)
-        out << verdict_object(v).dump() << '\n';
+        out << verdict_object(v).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
     else
         print_text(v, out);
     return 0;
@@ -315,7 +317,9 @@ int run_policy_stats(const PolicyStatsOptions& options, std::ostream& out, std::
     auto snapshot = load(options.policy_path, options.feed_cache_dir, err, true);
     if (!snapshot) return 2;
     if (options.json)
-        out << stats_json(*snapshot, options.issues).dump(2) << '\n';
+        out << stats_json(*snapshot, options.issues)
+                   .dump(2, ' ', false, json::error_handler_t::replace)
+            << '\n';
     else
         print_stats_text(*snapshot, options.issues, out);
     return 0;

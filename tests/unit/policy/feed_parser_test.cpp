@@ -195,3 +195,12 @@ TEST_CASE("adblock parser treats '# ' lines as comments, not URL patterns") {
     CHECK(f.cosmetic_skipped == 1);
     CHECK(f.domains.size() == 1);
 }
+
+TEST_CASE("feeds refuse single-label names that would cover a whole TLD") {
+    auto h = parse_hosts_feed("0.0.0.0 com\n0.0.0.0 pool.example\n", {});
+    CHECK(h.domains.size() == 1);
+    REQUIRE(h.issues.size() == 1);
+    CHECK(h.issues[0].line == 1);
+    CHECK(parse_domain_list_feed("lan\n", {}).issues.size() == 1);
+    CHECK(parse_adblock_feed("||bid^\n").issues.size() == 1);
+}
