@@ -95,10 +95,11 @@ TEST_CASE("blocks IP-literal destinations listed in a feed") {
 
 TEST_CASE("blocks miner script URLs from the NoCoin URL rules") {
     auto v = default_snapshot()->decide(
-        request("https://static.example-blog.net/assets/coinhive.min.js", kChrome));
+        request("https://static.example-blog.net/assets/cloudcoins.min.js", kChrome));
     CHECK(v.blocks());
     CHECK(v.detector == "miner_url");
-    CHECK(v.evidence == "/coinhive.min.js");
+    CHECK(v.evidence == "/cloudcoins.min.js");
+    CHECK(v.feed == "nocoin");
     CHECK(v.threat_name == "CoinMiner.URL");
 }
 
@@ -346,4 +347,21 @@ TEST_CASE("counters count decisions per detector and feed") {
     CHECK(s->counters().detector(Detector::PoolHost).blocked.load() == 1);
     CHECK(s->counters().blocked.load() == 1);
     CHECK(s->counters().allowed.load() == 1);
+}
+
+TEST_CASE("built-in URL rules catch miner scripts and stratum WebSocket endpoints on any host") {
+    auto s = default_snapshot();
+    auto v = s->decide(request("wss://relay.example.org/stratum", kChrome));
+    CHECK(v.blocks());
+    CHECK(v.rule == "browser-miner-urls");
+    CHECK(s->decide(request("https://cdn.example.org/js/hash_cn.worker.js", kChrome)).blocks());
+    CHECK(s->decide(request("https://cdn.example.org/vendor/deepMiner.min.js?v=3", kChrome))
+              .blocks());
+    // Ordinary assets with similar names stay allowed.
+    CHECK_FALSE(s->decide(request("https://cdn.example.org/locales/cn.js", kChrome)).blocks());
+    CHECK_FALSE(
+        s->decide(request("wss://chat.example.org/socket?room=stratum-fans", kChrome)).blocks());
+    CHECK_FALSE(
+        s->decide(request("https://www.example.org/blog/coinhive-shutdown-explained", kChrome))
+            .blocks());
 }
