@@ -36,16 +36,20 @@ WebLog::~WebLog() {
 }
 
 bool WebLog::emit(WebRecord record) {
+    bool was_empty = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= options_.queue_records) {
             ++dropped_;
             return false;
         }
+        was_empty = queue_.empty();
         queue_.push_back(std::move(record));
     }
     ++emitted_;
-    wake_.notify_one();
+    // The writer only sleeps on an empty queue: waking it once per burst is enough, and
+    // spares the I/O threads a futex call per record under load.
+    if (was_empty) wake_.notify_one();
     return true;
 }
 
