@@ -16,9 +16,9 @@ RelayOutcome::Failure classify_read_error(const error_code& ec) {
 }  // namespace
 
 template <bool isRequest>
-awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer& input_buffer,
+awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_buffer,
                                    http::parser<isRequest, http::buffer_body>& parser,
-                                   beast::tcp_stream& output,
+                                   ByteStream& output,
                                    http::serializer<isRequest, http::buffer_body>& serializer,
                                    std::chrono::milliseconds read_timeout,
                                    std::chrono::milliseconds write_timeout,
@@ -29,7 +29,7 @@ awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer&
         if (!parser.is_done()) {
             body.data = scratch.data();
             body.size = scratch.size();
-            input.expires_after(read_timeout);
+            input.transport().expires_after(read_timeout);
             auto [ec, n] = co_await http::async_read(input, input_buffer, parser, use_tuple);
             if (ec == http::error::need_buffer) ec = {};
             if (ec) {
@@ -46,7 +46,7 @@ awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer&
             body.more = false;  // lets the serializer finish (e.g. the last chunk)
         }
         outcome.body_bytes += body.size;
-        output.expires_after(write_timeout);
+        output.transport().expires_after(write_timeout);
         auto [ec, n] = co_await http::async_write(output, serializer, use_tuple);
         if (ec == http::error::need_buffer) ec = {};
         if (ec) {
@@ -56,20 +56,20 @@ awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer&
             co_return outcome;
         }
     } while (!parser.is_done() || !serializer.is_done());
-    input.expires_never();
-    output.expires_never();
+    input.transport().expires_never();
+    output.transport().expires_never();
     co_return outcome;
 }
 
-template awaitable<RelayOutcome> relay_body<true>(beast::tcp_stream&, beast::flat_buffer&,
+template awaitable<RelayOutcome> relay_body<true>(ByteStream&, beast::flat_buffer&,
                                                   http::parser<true, http::buffer_body>&,
-                                                  beast::tcp_stream&,
+                                                  ByteStream&,
                                                   http::serializer<true, http::buffer_body>&,
                                                   std::chrono::milliseconds,
                                                   std::chrono::milliseconds, std::span<char>);
-template awaitable<RelayOutcome> relay_body<false>(beast::tcp_stream&, beast::flat_buffer&,
+template awaitable<RelayOutcome> relay_body<false>(ByteStream&, beast::flat_buffer&,
                                                    http::parser<false, http::buffer_body>&,
-                                                   beast::tcp_stream&,
+                                                   ByteStream&,
                                                    http::serializer<false, http::buffer_body>&,
                                                    std::chrono::milliseconds,
                                                    std::chrono::milliseconds, std::span<char>);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "proxy/net.hpp"
+#include "proxy/byte_stream.hpp"
 
 namespace minewall::proxy {
 
@@ -21,9 +21,9 @@ struct RelayOutcome {
 // Relays the rest of the message: writes the header if the serializer has not yet, then body
 // chunks as they arrive. Each read/write gets its own timeout (an idle timeout, not a total).
 template <bool isRequest>
-awaitable<RelayOutcome> relay_body(beast::tcp_stream& input, beast::flat_buffer& input_buffer,
+awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_buffer,
                                    http::parser<isRequest, http::buffer_body>& parser,
-                                   beast::tcp_stream& output,
+                                   ByteStream& output,
                                    http::serializer<isRequest, http::buffer_body>& serializer,
                                    std::chrono::milliseconds read_timeout,
                                    std::chrono::milliseconds write_timeout,

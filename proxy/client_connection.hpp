@@ -5,15 +5,15 @@
 #include <string>
 
 #include "config/config.hpp"
-#include "proxy/net.hpp"
+#include "proxy/byte_stream.hpp"
 
 namespace minewall::proxy {
 
 class Worker;
 
 struct ClientConnection {
-    beast::tcp_stream stream;
-    beast::flat_buffer buffer;  // bytes read from the client and not yet consumed
+    std::unique_ptr<ByteStream> stream;  // TCP, or TLS once bumped
+    beast::flat_buffer buffer;           // bytes read from the client and not yet consumed
     Worker& worker;
     std::shared_ptr<const config::Config> config;  // snapshot taken when the client connected
     std::string id;                                // connection id for the operational log

@@ -17,13 +17,13 @@ awaitable<bool> send_generated_response(ClientConnection& client, const Generate
     res.keep_alive(options.keep_alive);
 
     http::response_serializer<http::string_body> serializer{res};
-    client.stream.expires_after(client.config->client.header_timeout);
+    client.stream->transport().expires_after(client.config->client.header_timeout);
     auto [header_ec, header_bytes] =
-        co_await http::async_write_header(client.stream, serializer, use_tuple);
+        co_await http::async_write_header(*client.stream, serializer, use_tuple);
     record.status = response.status;
     record.content_type = response.content_type;
     if (header_ec) co_return false;
-    auto [ec, body_bytes] = co_await http::async_write(client.stream, serializer, use_tuple);
+    auto [ec, body_bytes] = co_await http::async_write(*client.stream, serializer, use_tuple);
     record.response_header_bytes += header_bytes;
     record.response_body_bytes += body_bytes;
     co_return !ec;

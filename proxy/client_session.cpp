@@ -11,6 +11,7 @@
 #include "proxy/http_forwarder.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/transaction_scope.hpp"
+#include "proxy/upstream_source.hpp"
 #include "proxy/worker.hpp"
 
 namespace minewall::proxy {
@@ -38,8 +39,9 @@ awaitable<bool> wait_for_request(ClientConnection& client, std::chrono::millisec
     if (client.worker.state().draining) co_return false;
     asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
     client.worker.idle_sessions().add(&timer);
-    auto result = co_await (client.stream.socket().async_wait(tcp::socket::wait_read, use_tuple) ||
-                            timer.async_wait(use_tuple));
+    auto result = co_await (
+        client.stream->transport().socket().async_wait(tcp::socket::wait_read, use_tuple) ||
+        timer.async_wait(use_tuple));
     client.worker.idle_sessions().remove(&timer);
     co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
 }
@@ -50,9 +52,9 @@ awaitable<std::tuple<error_code, std::size_t>> read_request_head(ClientConnectio
                                                                  RequestParser& parser) {
     asio::steady_timer deadline(co_await asio::this_coro::executor,
                                 client.config->client.header_timeout);
-    client.stream.expires_never();
+    client.stream->transport().expires_never();
     auto result =
-        co_await (http::async_read_header(client.stream, client.buffer, parser, use_tuple) ||
+        co_await (http::async_read_header(*client.stream, client.buffer, parser, use_tuple) ||
                   deadline.async_wait(use_tuple));
     if (result.index() == 1)
         co_return std::tuple{error_code(beast::error::timeout), std::size_t{0}};
@@ -121,49 +123,55 @@ awaitable<void> refuse_client(ClientConnection& client) {
 
 }  // namespace
 
+awaitable<void> serve_requests(ClientConnection& client, UpstreamSource& upstream,
+                               const Authority* tunnel) {
+    const config::Config& cfg = *client.config;
+    bool first = true;
+    for (;;) {
+        auto idle = first ? cfg.client.header_timeout : cfg.client.keepalive_timeout;
+        if (!co_await wait_for_request(client, idle)) break;
+        RequestParser parser;
+        parser.header_limit(static_cast<std::uint32_t>(cfg.limits.max_header_bytes));
+        parser.body_limit(boost::none);
+        auto [read_ec, head_bytes] = co_await read_request_head(client, parser);
+        if (read_ec) {
+            co_await answer_unreadable_head(client, parser, read_ec);
+            break;
+        }
+        first = false;
+        if (parser.get().method() == http::verb::connect && !tunnel) {
+            co_await handle_connect(client, parser, head_bytes);
+            break;
+        }
+        if (!co_await forward_http_request(client, parser, head_bytes, {upstream, tunnel})) break;
+        if (client.worker.state().draining) break;
+    }
+}
+
 awaitable<void> run_client_session(tcp::socket socket, Worker& worker) {
     ProxyState& state = worker.state();
     ActiveConnection active(state);
     error_code ec;
     auto peer = socket.remote_endpoint(ec);
     if (ec) co_return;
-    ClientConnection client{beast::tcp_stream(std::move(socket)),
+    ClientConnection client{std::make_unique<TcpByteStream>(beast::tcp_stream(std::move(socket))),
                             {},
                             worker,
                             state.config(),
                             worker.next_connection_id(),
                             peer.address().to_string(),
                             peer.port()};
-    client.stream.socket().set_option(tcp::no_delay(true), ec);
-    const config::Config& cfg = *client.config;
+    client.stream->transport().socket().set_option(tcp::no_delay(true), ec);
 
-    if (!config::any_contains(cfg.allowed_clients, client.peer_ip)) {
+    if (!config::any_contains(client.config->allowed_clients, client.peer_ip)) {
         co_await refuse_client(client);
     } else {
-        bool first = true;
-        for (;;) {
-            auto idle = first ? cfg.client.header_timeout : cfg.client.keepalive_timeout;
-            if (!co_await wait_for_request(client, idle)) break;
-            RequestParser parser;
-            parser.header_limit(static_cast<std::uint32_t>(cfg.limits.max_header_bytes));
-            parser.body_limit(boost::none);
-            auto [read_ec, head_bytes] = co_await read_request_head(client, parser);
-            if (read_ec) {
-                co_await answer_unreadable_head(client, parser, read_ec);
-                break;
-            }
-            first = false;
-            if (parser.get().method() == http::verb::connect) {
-                co_await handle_connect(client, parser, head_bytes);
-                break;
-            }
-            if (!co_await forward_http_request(client, parser, head_bytes)) break;
-            if (state.draining) break;
-        }
+        PooledUpstreamSource pooled(worker);
+        co_await serve_requests(client, pooled, nullptr);
     }
     // Send our FIN first so a client still sending sees an orderly end, not a reset.
-    client.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    client.stream.close();
+    client.stream->transport().socket().shutdown(tcp::socket::shutdown_send, ec);
+    client.stream->transport().close();
 }
 
 }  // namespace minewall::proxy

@@ -81,8 +81,9 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
     rec.server_ip = upstream.server_ip;
 
     static constexpr std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
-    client.stream.expires_after(cfg.client.header_timeout);
-    auto [wec, n] = co_await asio::async_write(client.stream, asio::buffer(established), use_tuple);
+    client.stream->transport().expires_after(cfg.client.header_timeout);
+    auto [wec, n] =
+        co_await asio::async_write(*client.stream, asio::buffer(established), use_tuple);
     if (wec) {
         rec.error = "client went away: " + wec.message();
         co_return;
@@ -94,18 +95,20 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
     // Bytes the client sent right behind the CONNECT head belong to the tunnel.
     std::uint64_t early_bytes = client.buffer.size();
     if (early_bytes > 0) {
-        upstream.stream.expires_after(cfg.tunnel.idle_timeout);
-        auto [ec, m] = co_await asio::async_write(upstream.stream, client.buffer.data(), use_tuple);
+        upstream.stream->transport().expires_after(cfg.tunnel.idle_timeout);
+        auto [ec, m] =
+            co_await asio::async_write(*upstream.stream, client.buffer.data(), use_tuple);
         client.buffer.consume(m);
         if (ec) {
             rec.error = "origin went away: " + ec.message();
             co_return;
         }
     }
-    client.stream.expires_never();
-    upstream.stream.expires_never();
-    auto stats = co_await relay_tunnel(client.stream.socket(), upstream.stream.socket(),
-                                       cfg.tunnel.idle_timeout);
+    client.stream->transport().expires_never();
+    upstream.stream->transport().expires_never();
+    auto stats =
+        co_await relay_tunnel(client.stream->transport().socket(),
+                              upstream.stream->transport().socket(), cfg.tunnel.idle_timeout);
     rec.request_body_bytes = stats.client_to_server + early_bytes;
     rec.response_body_bytes = stats.server_to_client;
     rec.server_transaction_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -9,9 +9,8 @@
 #include "proxy/client_response.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/proxy_state.hpp"
-#include "proxy/request_target.hpp"
 #include "proxy/transaction_scope.hpp"
-#include "proxy/upstream_connector.hpp"
+#include "proxy/upstream_source.hpp"
 #include "proxy/via_header.hpp"
 #include "proxy/worker.hpp"
 
@@ -42,10 +41,6 @@ void strip_hop_by_hop(Fields& fields) {
     }
 }
 
-std::string url_without_scheme(const AbsoluteTarget& target) {
-    return target.authority.host_header(target.scheme == "https" ? 443 : 80) + target.path;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(x) == std::tolower(y);
@@ -59,15 +54,57 @@ awaitable<bool> forward_interim(ClientConnection& client, const http::response_h
         res.insert(field.name_string(), field.value());
     strip_hop_by_hop(res);
     http::response_serializer<http::empty_body> sr{res};
-    client.stream.expires_after(client.config->client.body_idle_timeout);
-    auto [ec, n] = co_await http::async_write_header(client.stream, sr, use_tuple);
+    client.stream->transport().expires_after(client.config->client.body_idle_timeout);
+    auto [ec, n] = co_await http::async_write_header(*client.stream, sr, use_tuple);
     co_return !ec;
+}
+
+const char* title_for(int status) {
+    switch (status) {
+        case 400:
+            return "Bad Request";
+        case 504:
+            return "Gateway Timeout";
+        case 508:
+            return "Loop Detected";
+        default:
+            return "Bad Gateway";
+    }
+}
+
+// Where the request goes: the absolute-form URL of a proxy request, or the tunnel's authority
+// and the origin-form path inside a bumped tunnel. An error text when neither fits.
+std::optional<AbsoluteTarget> resolve_target(std::string_view target, const ForwardContext& ctx,
+                                             std::string& error) {
+    if (ctx.tunnel) {
+        if (!target.empty() && target.front() == '/')
+            return AbsoluteTarget{"https", *ctx.tunnel, std::string(target)};
+        auto absolute = parse_absolute_target(target);
+        if (absolute && absolute->authority.host == ctx.tunnel->host &&
+            absolute->authority.port == ctx.tunnel->port)
+            return absolute;
+        error = "requests inside a tunnel must address the tunnel's host";
+        return std::nullopt;
+    }
+    auto absolute = parse_absolute_target(target);
+    if (!absolute) {
+        error = !target.empty() && target.front() == '/'
+                    ? "minewall is a forward proxy: send absolute-form requests such as "
+                      "GET http://host/path, or CONNECT host:port"
+                    : "the request target is not a valid http:// or https:// URL";
+        return std::nullopt;
+    }
+    if (absolute->scheme != "http") {
+        error = "https:// URLs are reached through CONNECT, not as plain requests";
+        return std::nullopt;
+    }
+    return absolute;
 }
 
 }  // namespace
 
 awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& parser,
-                                     std::size_t head_bytes) {
+                                     std::size_t head_bytes, const ForwardContext& ctx) {
     ProxyState& state = client.worker.state();
     const config::Config& cfg = *client.config;
     auto& req = parser.get();
@@ -75,7 +112,8 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     auto& rec = txn.record();
     ++state.counters().http_requests;
 
-    rec.protocol = "HTTP";
+    rec.protocol = ctx.tunnel ? "HTTPS" : "HTTP";
+    rec.ssl_decrypted = ctx.tunnel != nullptr;
     rec.method = std::string(req.method_string());
     rec.request_header_bytes = head_bytes;
     rec.user_agent = std::string(req[http::field::user_agent]);
@@ -84,92 +122,68 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     const unsigned version = req.version() == 10 ? 10 : 11;
     const bool is_head = req.method() == http::verb::head;
     const bool request_has_body = !parser.is_done();
-    bool client_keep_alive = req.keep_alive() && !request_has_body;  // refined below
     const bool wants_keep_alive = req.keep_alive();
     ResponseOptions error_options{version, false, is_head};
 
-    auto target = parse_absolute_target(req.target());
+    std::string target_error;
+    auto target = resolve_target(req.target(), ctx, target_error);
     if (!target) {
         ++state.counters().bad_requests;
         rec.url = std::string(req.target());
-        std::string reason =
-            !req.target().empty() && req.target().front() == '/'
-                ? "minewall is a forward proxy: send absolute-form requests such as "
-                  "GET http://host/path, or CONNECT host:port"
-                : "the request target is not a valid http:// or https:// URL";
-        auto page1 = prepare_error(
-            rec, ErrorDetails{400, "Bad Request", "", reason, txn.transaction_id()}, accept);
-        co_await send_generated_response(client, page1, error_options, rec);
+        auto page = prepare_error(
+            rec, ErrorDetails{400, "Bad Request", "", target_error, txn.transaction_id()}, accept);
+        co_await send_generated_response(client, page, error_options, rec);
         co_return false;
     }
-    rec.url = url_without_scheme(*target);
+    const std::uint16_t default_port = target->scheme == "https" ? 443 : 80;
+    rec.url = target->authority.host_header(default_port) + target->path;
     rec.host = target->authority.host;
     rec.port = target->authority.port;
-    if (target->scheme != "http") {
-        ++state.counters().bad_requests;
-        auto page2 = prepare_error(
-            rec,
-            ErrorDetails{400, "Bad Request", rec.host,
-                         "https:// URLs are reached through CONNECT, not as plain requests",
-                         txn.transaction_id()},
-            accept);
-        co_await send_generated_response(client, page2, error_options, rec);
-        co_return false;
-    }
     if (via_contains_pseudonym(req[http::field::via], state.via_pseudonym())) {
         ++state.counters().loops_refused;
-        auto page3 = prepare_error(
+        auto page = prepare_error(
             rec,
             ErrorDetails{508, "Loop Detected", rec.host,
                          "this request has already passed through this minewall instance",
                          txn.transaction_id()},
             accept);
-        co_await send_generated_response(client, page3, error_options, rec);
+        co_await send_generated_response(client, page, error_options, rec);
         co_return false;
     }
 
-    // Rewrite the head for the origin: origin-form target, our Host and Via, no hop-by-hop.
+    // Rewrite the head for the origin: origin-form target, Host, Via, no hop-by-hop fields.
     const bool expect_continue =
         request_has_body && iequals(req[http::field::expect], "100-continue");
     const bool request_chunked = parser.chunked();
     strip_hop_by_hop(req);
     req.target(target->path);
-    req.set(http::field::host, target->authority.host_header(80));
+    if (!ctx.tunnel || req[http::field::host].empty())
+        req.set(http::field::host, target->authority.host_header(default_port));
     req.set(http::field::via, append_via(req[http::field::via], version, state.via_pseudonym()));
     req.version(11);
     if (request_chunked) req.chunked(true);
 
-    const std::string pool_key = target->authority.to_string();
     std::array<char, relay_buffer_size> scratch_storage;
     std::span<char> scratch(scratch_storage);
 
     // A pooled connection may have been closed by the origin just now: for a request without a
     // body nothing is lost by retrying once on a fresh connection.
     for (int attempt = 0;; ++attempt) {
-        std::optional<UpstreamConnection> upstream = client.worker.pool().take(pool_key);
-        if (upstream) {
-            ++state.counters().upstream_reused;
-        } else {
-            auto connected =
-                co_await connect_upstream(target->authority, cfg.upstream.connect_timeout, state);
-            if (!connected.connection) {
-                spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, connected.detail);
-                const char* title = connected.status() == 504   ? "Gateway Timeout"
-                                    : connected.status() == 508 ? "Loop Detected"
-                                                                : "Bad Gateway";
-                error_options.keep_alive = client_keep_alive && !state.draining;
-                auto page4 = prepare_error(rec,
-                                           ErrorDetails{connected.status(), title, rec.host,
-                                                        connected.detail, txn.transaction_id()},
-                                           accept);
-                bool sent = co_await send_generated_response(client, page4, error_options, rec);
-                co_return sent&& error_options.keep_alive;
-            }
-            upstream.emplace(std::move(*connected.connection));
+        auto acquired = co_await ctx.upstream.acquire(target->authority);
+        if (!acquired.connection) {
+            spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, acquired.detail);
+            error_options.keep_alive = wants_keep_alive && !request_has_body && !state.draining;
+            auto page = prepare_error(rec,
+                                      ErrorDetails{acquired.status(), title_for(acquired.status()),
+                                                   rec.host, acquired.detail, txn.transaction_id()},
+                                      accept);
+            bool sent = co_await send_generated_response(client, page, error_options, rec);
+            co_return sent&& error_options.keep_alive;
         }
-        rec.server_ip = upstream->server_ip;
-        auto& up = upstream->stream;
-        const bool retry_allowed = upstream->reused && !request_has_body && attempt == 0;
+        UpstreamConnection& upstream = *acquired.connection;
+        rec.server_ip = upstream.server_ip;
+        ByteStream& up = *upstream.stream;
+        const bool retry_allowed = upstream.reused && !request_has_body && attempt == 0;
         auto server_started = std::chrono::steady_clock::now();
 
         http::request_serializer<http::buffer_body> request_out{req};
@@ -177,51 +191,49 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         std::optional<http::response_parser<http::buffer_body>> response_parser;
         response_parser.emplace();
 
-        // Relays the request body (and the head, unless already written); on failure answers
-        // the client when that still makes sense. Returns false when the exchange is over.
+        // Relays the request body (and the head, unless already written).
         auto send_request_body = [&]() -> awaitable<RelayOutcome> {
-            auto sent = co_await relay_body<true>(client.stream, client.buffer, parser, up,
+            auto sent = co_await relay_body<true>(*client.stream, client.buffer, parser, up,
                                                   request_out, cfg.client.body_idle_timeout,
                                                   cfg.upstream.idle_timeout, scratch);
             rec.request_body_bytes = sent.body_bytes;
             if (sent.ok()) body_sent = true;
             co_return sent;
         };
+        // Answers the client after a failed request relay, when that still makes sense.
         auto report_body_failure = [&](const RelayOutcome& sent) -> awaitable<void> {
             rec.error = "request relay failed: " + sent.error.message();
+            int status = 0;
+            std::string reason;
             if (sent.failure == RelayOutcome::Failure::BadBody) {
                 ++state.counters().bad_requests;
-                auto page5 =
-                    prepare_error(rec,
-                                  ErrorDetails{400, "Bad Request", rec.host,
-                                               "malformed request body: " + sent.error.message(),
-                                               txn.transaction_id()},
-                                  accept);
-                co_await send_generated_response(client, page5, error_options, rec);
+                status = 400;
+                reason = "malformed request body: " + sent.error.message();
             } else if (sent.failure == RelayOutcome::Failure::WriteError ||
                        sent.failure == RelayOutcome::Failure::WriteTimeout) {
-                auto page6 =
-                    prepare_error(rec,
-                                  ErrorDetails{502, "Bad Gateway", rec.host,
-                                               "the origin stopped accepting the request: " +
-                                                   sent.error.message(),
-                                               txn.transaction_id()},
-                                  accept);
-                co_await send_generated_response(client, page6, error_options, rec);
+                status = 502;
+                reason = "the origin stopped accepting the request: " + sent.error.message();
             }
+            if (status == 0) co_return;
+            auto page = prepare_error(
+                rec,
+                ErrorDetails{status, title_for(status), rec.host, reason, txn.transaction_id()},
+                accept);
+            co_await send_generated_response(client, page, error_options, rec);
         };
 
         if (expect_continue) {
             // Send the head and give the origin a moment to answer "100 Continue" first.
-            up.expires_after(cfg.upstream.idle_timeout);
+            up.transport().expires_after(cfg.upstream.idle_timeout);
             auto [ec, n] = co_await http::async_write_header(up, request_out, use_tuple);
             if (ec) {
                 co_await report_body_failure({RelayOutcome::Failure::WriteError, ec, 0});
                 co_return false;
             }
             asio::steady_timer wait(co_await asio::this_coro::executor, expect_continue_wait);
-            auto first = co_await (up.socket().async_wait(tcp::socket::wait_read, use_tuple) ||
-                                   wait.async_wait(use_tuple));
+            auto first =
+                co_await (up.transport().socket().async_wait(tcp::socket::wait_read, use_tuple) ||
+                          wait.async_wait(use_tuple));
             if (first.index() == 1) {
                 // The origin is silent: tell the client to go ahead ourselves.
                 http::response<http::empty_body> go_ahead{http::status::continue_, 11};
@@ -243,17 +255,20 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
 
         // Read the response head, passing interim 1xx responses on to the client.
         bool origin_answered_early = false;  // final answer before we sent the body
+        bool retry = false;
         for (;;) {
             auto& rp = *response_parser;
             rp.header_limit(static_cast<std::uint32_t>(
                 std::max<std::size_t>(cfg.limits.max_header_bytes, 65536)));
             rp.body_limit(boost::none);
             if (is_head) rp.skip(true);
-            up.expires_after(cfg.upstream.idle_timeout);
-            auto [ec, n] = co_await http::async_read_header(up, upstream->buffer, rp, use_tuple);
-            (void)n;
+            up.transport().expires_after(cfg.upstream.idle_timeout);
+            auto [ec, n] = co_await http::async_read_header(up, upstream.buffer, rp, use_tuple);
             if (ec) {
-                if (retry_allowed && !rp.got_some() && ec != beast::error::timeout) break;
+                if (retry_allowed && !rp.got_some() && ec != beast::error::timeout) {
+                    retry = true;
+                    break;
+                }
                 bool timeout = ec == beast::error::timeout;
                 if (timeout) ++state.counters().upstream_timeouts;
                 std::string reason =
@@ -261,12 +276,12 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                                   std::to_string(cfg.upstream.idle_timeout.count()) + " ms"
                             : "the origin sent no valid response: " + ec.message();
                 spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, reason);
-                auto page7 = prepare_error(
+                auto page = prepare_error(
                     rec,
                     ErrorDetails{timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway",
                                  rec.host, reason, txn.transaction_id()},
                     accept);
-                co_await send_generated_response(client, page7, error_options, rec);
+                co_await send_generated_response(client, page, error_options, rec);
                 co_return false;
             }
             auto code = rp.get().result_int();
@@ -289,7 +304,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             origin_answered_early = !body_sent;
             break;
         }
-        if (!response_parser->is_header_done()) continue;  // retry on a fresh connection
+        if (retry) continue;
 
         auto& rp = *response_parser;
         auto& res = rp.get();
@@ -300,19 +315,15 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         rec.content_type = std::string(res[http::field::content_type]);
         strip_hop_by_hop(res);
         res.set(http::field::via, append_via(res[http::field::via], 11, state.via_pseudonym()));
-        client_keep_alive =
+        bool client_keep_alive =
             wants_keep_alive && body_sent && !origin_answered_early && !state.draining;
         if (!no_body && !has_length) {
-            if (origin_chunked || version == 11) {
-                if (version == 11)
-                    res.chunked(true);  // re-frame a close-delimited body for keep-alive
-                else
-                    client_keep_alive = false;
-            } else {
+            if (version == 11)
+                res.chunked(true);  // re-frame a close-delimited body for keep-alive
+            else
                 client_keep_alive = false;
-            }
         }
-        if (version == 10 && res.chunked()) {
+        if (version == 10 && (res.chunked() || origin_chunked)) {
             // HTTP/1.0 clients do not understand chunked framing: delimit by closing instead.
             res.chunked(false);
             client_keep_alive = false;
@@ -322,15 +333,15 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         rec.status = res.result_int();
 
         http::response_serializer<http::buffer_body> response_out{res};
-        client.stream.expires_after(cfg.client.body_idle_timeout);
+        client.stream->transport().expires_after(cfg.client.body_idle_timeout);
         auto [hec, header_bytes] =
-            co_await http::async_write_header(client.stream, response_out, use_tuple);
+            co_await http::async_write_header(*client.stream, response_out, use_tuple);
         if (hec) {
             rec.error = "client went away: " + hec.message();
             co_return false;
         }
         rec.response_header_bytes = header_bytes;
-        auto received = co_await relay_body<false>(up, upstream->buffer, rp, client.stream,
+        auto received = co_await relay_body<false>(up, upstream.buffer, rp, *client.stream,
                                                    response_out, cfg.upstream.idle_timeout,
                                                    cfg.client.body_idle_timeout, scratch);
         rec.response_body_bytes = received.body_bytes;
@@ -344,11 +355,8 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             co_return false;
         }
         if (origin_keep_alive && body_sent && !origin_answered_early && rp.is_done() &&
-            upstream->buffer.size() == 0 && !state.draining) {
-            client.worker.pool().give_back(pool_key, std::move(*upstream),
-                                           cfg.upstream.pool_idle_timeout,
-                                           cfg.upstream.pool_max_idle_per_host);
-        }
+            upstream.buffer.size() == 0)
+            ctx.upstream.release(target->authority, std::move(upstream));
         co_return client_keep_alive;
     }
 }

@@ -86,8 +86,10 @@ awaitable<UpstreamConnectResult> connect_upstream(const Authority& target,
     error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
     ++counters.upstream_opened;
-    result.connection.emplace(
-        UpstreamConnection{std::move(stream), {}, endpoint.address().to_string(), false});
+    result.connection.emplace(UpstreamConnection{std::make_unique<TcpByteStream>(std::move(stream)),
+                                                 {},
+                                                 endpoint.address().to_string(),
+                                                 false});
     co_return result;
 }
 

@@ -10,9 +10,9 @@ namespace {
 
 // An idle HTTP connection must be silent: readable means the origin closed it (EOF) or sent
 // something unsolicited; either way it cannot carry another request.
-bool still_open_and_silent(beast::tcp_stream& stream) {
+bool still_open_and_silent(ByteStream& stream) {
     char byte;
-    auto fd = stream.socket().native_handle();
+    auto fd = stream.transport().socket().native_handle();
     ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
@@ -27,7 +27,7 @@ std::optional<UpstreamConnection> UpstreamPool::take(const std::string& key) {
     while (!list.empty()) {
         Idle entry = std::move(list.front());
         list.pop_front();
-        if (entry.expires > now && still_open_and_silent(entry.connection.stream)) {
+        if (entry.expires > now && still_open_and_silent(*entry.connection.stream)) {
             if (list.empty()) idle_.erase(it);
             entry.connection.reused = true;
             return std::move(entry.connection);
@@ -51,7 +51,7 @@ void UpstreamPool::sweep() {
     for (auto it = idle_.begin(); it != idle_.end();) {
         auto& list = it->second;
         list.remove_if([&](Idle& e) {
-            return e.expires <= now || !still_open_and_silent(e.connection.stream);
+            return e.expires <= now || !still_open_and_silent(*e.connection.stream);
         });
         it = list.empty() ? idle_.erase(it) : std::next(it);
     }

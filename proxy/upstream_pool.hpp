@@ -7,12 +7,12 @@
 #include <string>
 #include <unordered_map>
 
-#include "proxy/net.hpp"
+#include "proxy/byte_stream.hpp"
 
 namespace minewall::proxy {
 
 struct UpstreamConnection {
-    beast::tcp_stream stream;
+    std::unique_ptr<ByteStream> stream;
     beast::flat_buffer buffer;  // bytes read from the origin not yet parsed
     std::string server_ip;
     bool reused = false;  // came from the pool: may have been closed by the origin meanwhile
