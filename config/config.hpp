@@ -46,6 +46,30 @@ struct ShutdownConfig {
     Millis drain_timeout{10'000};
 };
 
+// One NSS web-log feed: a format (preset or custom) and a destination.
+struct WeblogFeedConfig {
+    std::string name;                          // empty: the preset's name
+    std::string preset = "splunk";             // used when format is empty
+    std::string format;                        // a custom NSS feed output format
+    std::string destination = "logs/web.log";  // file (relative: under state_dir), tcp://,
+                                               // tls://, http:// or https:// URL
+    std::string token;                         // HTTP(S): Splunk HEC token
+    std::string escape_chars;
+    std::string time_zone = "GMT";
+    std::uint64_t rotate_max_bytes = 0;
+    bool rotate_daily = false;
+    unsigned keep_files = 7;
+    bool octet_counting = false;  // stream framing: RFC 6587 instead of newlines
+    std::string ca_file;          // TLS destinations: trust bundle (empty: system store)
+    bool verify = true;           // TLS destinations: verify the receiver's certificate
+    int line = 0;                 // where it was configured, for error messages
+};
+
+struct WeblogConfig {
+    std::vector<WeblogFeedConfig> feeds{WeblogFeedConfig{}};
+    std::size_t queue_records = 65'536;
+};
+
 struct Config {
     std::vector<ListenerConfig> listeners{ListenerConfig{}};
     std::vector<Cidr> allowed_clients{*Cidr::parse("127.0.0.0/8"), *Cidr::parse("::1/128")};
@@ -58,6 +82,7 @@ struct Config {
     TunnelConfig tunnel;
     LimitsConfig limits;
     ShutdownConfig shutdown;
+    WeblogConfig weblog;
 };
 
 // ~/.minewall, or /var/lib/minewall when running as root.

@@ -177,6 +177,84 @@ class ConfigReader {
                    }}});
     }
 
+    void read_bool(const YAML::Node& node, const std::string& name, bool& out) {
+        auto text = scalar(node, name);
+        if (!text) return;
+        if (*text == "true" || *text == "yes" || *text == "on")
+            out = true;
+        else if (*text == "false" || *text == "no" || *text == "off")
+            out = false;
+        else
+            error_at(node, name + " must be true or false, got '" + *text + "'");
+    }
+
+    void read_feed(const YAML::Node& node, WeblogFeedConfig& f) {
+        f.line = node.Mark().line + 1;
+        auto str = [&](const char* key, std::string& out) {
+            return std::pair<std::string, FieldReader>{
+                key, [&, key](const YAML::Node& v) {
+                    read_string(v, std::string("weblog.feeds.") + key, out);
+                }};
+        };
+        read_map(node, "weblog.feeds entry",
+                 {str("name", f.name),
+                  str("preset", f.preset),
+                  str("format", f.format),
+                  str("destination", f.destination),
+                  str("token", f.token),
+                  str("escape_chars", f.escape_chars),
+                  str("time_zone", f.time_zone),
+                  str("ca_file", f.ca_file),
+                  {"rotate_max_bytes",
+                   [&](const YAML::Node& v) {
+                       read_uint<std::uint64_t>(v, "weblog.feeds.rotate_max_bytes",
+                                                f.rotate_max_bytes);
+                   }},
+                  {"rotate_daily",
+                   [&](const YAML::Node& v) {
+                       read_bool(v, "weblog.feeds.rotate_daily", f.rotate_daily);
+                   }},
+                  {"keep_files",
+                   [&](const YAML::Node& v) {
+                       read_uint<unsigned>(v, "weblog.feeds.keep_files", f.keep_files, 1);
+                   }},
+                  {"framing",
+                   [&](const YAML::Node& v) {
+                       std::string framing;
+                       read_string(v, "weblog.feeds.framing", framing);
+                       if (framing == "newline")
+                           f.octet_counting = false;
+                       else if (framing == "octet-counting")
+                           f.octet_counting = true;
+                       else
+                           error_at(v,
+                                    "weblog.feeds.framing must be newline or octet-counting, "
+                                    "got '" +
+                                        framing + "'");
+                   }},
+                  {"verify",
+                   [&](const YAML::Node& v) { read_bool(v, "weblog.feeds.verify", f.verify); }}});
+        if (f.destination.empty()) error_at(node, "weblog.feeds entry needs a destination");
+        if (f.preset.empty() && f.format.empty())
+            error_at(node, "weblog.feeds entry needs a preset or a format");
+    }
+
+    void read_weblog(const YAML::Node& node, WeblogConfig& w) {
+        read_map(node, "weblog",
+                 {{"feeds",
+                   [&](const YAML::Node& n) {
+                       w.feeds.clear();
+                       read_sequence(n, "weblog.feeds", [&](const YAML::Node& item) {
+                           WeblogFeedConfig feed;
+                           read_feed(item, feed);
+                           w.feeds.push_back(feed);
+                       });
+                   }},
+                  {"queue_records", [&](const YAML::Node& v) {
+                       read_uint<std::size_t>(v, "weblog.queue_records", w.queue_records, 1);
+                   }}});
+    }
+
     Config read(const YAML::Node& root) {
         Config c;
         if (root.IsNull()) return c;  // an empty file is valid
@@ -294,6 +372,7 @@ class ConfigReader {
                                                         c.limits.max_header_bytes, 1024);
                              }}});
               }},
+             {"weblog", [&](const YAML::Node& n) { read_weblog(n, c.weblog); }},
              {"shutdown", [&](const YAML::Node& n) {
                   read_map(n, "shutdown", {{"drain_timeout", [&](const YAML::Node& v) {
                                                 read_duration(v, "shutdown.drain_timeout",

@@ -1,15 +1,21 @@
 // minewall: the command line. `run` (the default) starts the proxy; the other subcommands
-// are tools for operators (config check; later ca, policy, logs).
+// are tools for operators: config check, ca, policy, logs.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "certs/ca_commands.hpp"
+#include "certs/certificate_authority.hpp"
 #include "config/config_loader.hpp"
+#include "policy/policy_commands.hpp"
 #include "proxy/run_options.hpp"
 #include "proxy/server.hpp"
 #include "proxy/transaction_sink.hpp"
+#include "proxy/weblog_setup.hpp"
+#include "weblog/logs_commands.hpp"
+#include "weblog/web_log.hpp"
 
 namespace {
 
@@ -23,6 +29,11 @@ void setup_logging(const std::string& level) {
     spdlog::flush_on(spdlog::level::info);
 }
 
+void print_errors(const std::vector<std::string>& errors) {
+    for (const auto& e : errors)
+        std::cerr << "minewall: " << e << "\n";
+}
+
 int run_proxy(const proxy::RunOptions& options) {
     auto loaded = proxy::load_run_config(options);
     if (!loaded.ok()) {
@@ -30,8 +41,32 @@ int run_proxy(const proxy::RunOptions& options) {
             std::cerr << "minewall: " << e.to_string() << "\n";
         return 2;
     }
-    setup_logging(loaded.config->log_level);
-    proxy::OperationalLogSink sink;
+    const config::Config& cfg = *loaded.config;
+    setup_logging(cfg.log_level);
+
+    auto feeds = proxy::build_weblog_feeds(cfg, options.config_file, options.weblog_specs);
+    if (!feeds.errors.empty()) {
+        print_errors(feeds.errors);
+        return 2;
+    }
+    std::unique_ptr<weblog::WebLog> web_log;
+    if (!feeds.feeds.empty()) {
+        weblog::WebLogOptions log_options;
+        log_options.queue_records = cfg.weblog.queue_records;
+        log_options.product_version = MINEWALL_VERSION;
+        auto created = weblog::WebLog::create(feeds.feeds, log_options);
+        if (!created.log) {
+            spdlog::critical("cannot start the web log: {}", created.error);
+            return 1;
+        }
+        web_log = std::move(created.log);
+        for (const auto& feed : feeds.feeds)
+            spdlog::info("web log feed '{}' started", feed.name);
+    } else {
+        spdlog::warn("no web log feed configured: transactions are not recorded");
+    }
+    proxy::WebLogTransactionSink sink(web_log.get());
+
     auto reloader = [options](std::string& error) -> std::optional<config::Config> {
         auto fresh = proxy::load_run_config(options);
         if (!fresh.ok()) {
@@ -43,22 +78,40 @@ int run_proxy(const proxy::RunOptions& options) {
         spdlog::set_level(spdlog::level::from_str(fresh.config->log_level));
         return fresh.config;
     };
+    int code = 0;
     try {
-        proxy::Server server(*loaded.config, sink, reloader);
+        proxy::Server server(cfg, sink, reloader);
+        server.on_reopen_logs([&web_log] {
+            if (web_log) web_log->reopen();
+        });
         server.listen();
-        return server.run();
+        code = server.run();
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
-        return 1;
+        code = 1;
     }
+    // Every session has ended: flush file feeds, persist what network feeds could not send.
+    if (web_log) {
+        web_log->shutdown();
+        auto stats = web_log->stats();
+        spdlog::info("web log: {} records, {} dropped", stats.emitted, stats.dropped);
+    }
+    return code;
 }
 
-int check_config(const std::string& file) {
+int check_config(const std::string& file, const std::vector<std::string>& weblog_specs) {
     auto result = config::load_config_file(file);
     if (!result.ok()) {
         for (const auto& e : result.errors)
             std::cerr << e.to_string() << "\n";
         std::cerr << result.errors.size() << " error(s) in " << file << "\n";
+        return 1;
+    }
+    auto feeds = proxy::build_weblog_feeds(*result.config, file, weblog_specs);
+    if (!feeds.errors.empty()) {
+        for (const auto& e : feeds.errors)
+            std::cerr << e << "\n";
+        std::cerr << feeds.errors.size() << " error(s) in " << file << "\n";
         return 1;
     }
     std::cout << file << ": OK\n";
@@ -71,11 +124,11 @@ int main(int argc, char** argv) {
     CLI::App app{"minewall: an inline forward web proxy that stops cryptomining"};
     app.set_version_flag("--version,-V", std::string("minewall ") + MINEWALL_VERSION);
     app.require_subcommand(0, 1);
+    app.fallthrough();  // root options may follow the subcommand name
 
     proxy::RunOptions run_options;
     auto* run =
         app.add_subcommand("run", "Run the proxy (the default when no subcommand is given)");
-    run->fallthrough();
     app.add_option("-c,--config", run_options.config_file,
                    "Configuration file (YAML); without it the embedded default runs")
         ->check(CLI::ExistingFile);
@@ -86,6 +139,9 @@ int main(int argc, char** argv) {
     app.add_option("--log-level", run_options.log_level, "trace|debug|info|warn|error|critical|off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     app.add_option("--workers", run_options.worker_threads, "I/O worker threads (0: one per core)");
+    app.add_option("--weblog", run_options.weblog_specs,
+                   "Add a web-log feed PRESET:DESTINATION, e.g. splunk:/var/log/minewall/web.log "
+                   "(repeatable)");
 
     auto* config_cmd = app.add_subcommand("config", "Configuration tools");
     config_cmd->require_subcommand(1);
@@ -93,9 +149,17 @@ int main(int argc, char** argv) {
     auto* check = config_cmd->add_subcommand("check", "Validate a configuration file");
     check->add_option("file", check_file, "The file to check")->required();
     check->callback([&] {
-        int code = check_config(check_file);
+        int code = check_config(check_file, run_options.weblog_specs);
         if (code != 0) throw CLI::RuntimeError(code);
     });
+
+    certs::register_ca_commands(app, [&] {
+        auto state_dir =
+            run_options.state_dir.empty() ? config::default_state_dir() : run_options.state_dir;
+        return certs::ca_dir_in(state_dir);
+    });
+    policy::register_policy_commands(app);
+    weblog::register_logs_commands(app);
 
     CLI11_PARSE(app, argc, argv);
     if (app.get_subcommands().empty() || run->parsed()) return run_proxy(run_options);

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proxy/transaction_sink.hpp"
+#include "weblog/web_log.hpp"
 
 namespace minewall::proxy {
 
@@ -9,6 +10,11 @@ void OperationalLogSink::record(weblog::WebRecord&& r) {
                   r.client_port, r.protocol, r.method, r.url, r.status, r.request_body_bytes,
                   r.response_body_bytes, r.blocked ? "Blocked" : "Allowed",
                   r.error.empty() ? "" : " error=" + r.error);
+}
+
+void WebLogTransactionSink::record(weblog::WebRecord&& record) {
+    if (spdlog::should_log(spdlog::level::debug)) summary_.record(weblog::WebRecord(record));
+    if (web_log_) web_log_->emit(std::move(record));
 }
 
 }  // namespace minewall::proxy

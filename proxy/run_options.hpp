@@ -14,6 +14,7 @@ struct RunOptions {
     std::string state_dir;
     std::string log_level;
     std::optional<unsigned> worker_threads;
+    std::vector<std::string> weblog_specs;  // --weblog PRESET:DESTINATION
 };
 
 // Loads the configuration file (or the embedded default) and applies the flags on top.

@@ -68,6 +68,7 @@ int Server::run() {
     asio::io_context signals_context;
     asio::signal_set stop_signals(signals_context, SIGTERM, SIGINT);
     asio::signal_set reload_signal(signals_context, SIGHUP);
+    asio::signal_set reopen_signal(signals_context, SIGUSR1);
     std::signal(SIGPIPE, SIG_IGN);
 
     for (auto& w : workers_)
@@ -83,11 +84,21 @@ int Server::run() {
         });
     };
     wait_reload();
+    std::function<void()> wait_reopen = [&] {
+        reopen_signal.async_wait([&](const error_code& ec, int) {
+            if (ec) return;
+            spdlog::info("SIGUSR1: reopening log files");
+            if (reopen_logs_) reopen_logs_();
+            wait_reopen();
+        });
+    };
+    wait_reopen();
     stop_signals.async_wait([&](const error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received {}: draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
         stopping = true;
         reload_signal.cancel();
+        reopen_signal.cancel();
     });
     signals_context.run();
     if (stopping) drain_and_stop();

@@ -29,6 +29,9 @@ class Server {
     // Runs until SIGTERM/SIGINT and the drain finish. Returns the process exit code.
     int run();
 
+    // Called on SIGUSR1 (logrotate: reopen log files).
+    void on_reopen_logs(std::function<void()> reopen) { reopen_logs_ = std::move(reopen); }
+
     ProxyState& state();
 
   private:
@@ -38,6 +41,7 @@ class Server {
     std::unique_ptr<ProxyState> state_;
     std::vector<std::unique_ptr<Worker>> workers_;
     ConfigReloader reloader_;
+    std::function<void()> reopen_logs_;
 };
 
 }  // namespace minewall::proxy

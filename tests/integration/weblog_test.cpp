@@ -1,0 +1,101 @@
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/minewall_process.hpp"
+#include "tests/support/origin_server.hpp"
+
+using namespace minewall::testing;
+
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+bool has_pair(const std::string& line, const std::string& pair) {
+    return ("\t" + line + "\t").find("\t" + pair + "\t") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("writes one splunk NSS record per transaction to the configured file") {
+    OriginServer origin;
+    TempDir logs;
+    MinewallProcess proxy(
+        "weblog:\n  feeds:\n    - preset: splunk\n      destination: " + logs.file("web.log") +
+        "\n    - preset: json\n      destination: " + logs.file("web.json") + "\n");
+    CHECK(curl({"-x", proxy.proxy_url(), "-A", "test-agent/1.0", origin.url("/hello")}).exit_code ==
+          0);
+    CHECK(curl({"-x", proxy.proxy_url(), "http://no-such-host.invalid/x"}).exit_code == 0);
+    REQUIRE(proxy.stop() == 0);
+
+    auto lines = lines_of(read_file(logs.file("web.log")));
+    REQUIRE(lines.size() == 2);
+    auto port = std::to_string(origin.port());
+    CHECK(has_pair(lines[0], "action=Allowed"));
+    CHECK(has_pair(lines[0], "status=200"));
+    CHECK(has_pair(lines[0], "requestmethod=GET"));
+    CHECK(has_pair(lines[0], "url=127.0.0.1:" + port + "/hello"));
+    CHECK(has_pair(lines[0], "useragent=test-agent/1.0"));
+    CHECK(has_pair(lines[0], "ClientIP=127.0.0.1"));
+    CHECK(has_pair(lines[0], "serverip=127.0.0.1"));
+    CHECK(has_pair(lines[0], "user=None"));
+    CHECK(has_pair(lines[0], "vendor=Zscaler"));
+    CHECK(has_pair(lines[1], "status=502"));
+    CHECK(has_pair(lines[1], "serverip=0.0.0.0"));
+    CHECK(has_pair(lines[1], "hostname=no-such-host.invalid"));
+    auto json = lines_of(read_file(logs.file("web.json")));
+    REQUIRE(json.size() == 2);
+    CHECK(json[0].rfind("{", 0) == 0);
+}
+
+TEST_CASE("reopens the log file on SIGUSR1 for logrotate") {
+    OriginServer origin;
+    TempDir logs;
+    MinewallProcess proxy("weblog:\n  feeds:\n    - preset: splunk\n      destination: " +
+                          logs.file("web.log") + "\n");
+    CHECK(curl({"-x", proxy.proxy_url(), origin.url("/hello")}).exit_code == 0);
+    // Wait for the writer thread, then rotate the file away as logrotate would.
+    for (int i = 0; i < 200 && read_file(logs.file("web.log")).empty(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::filesystem::rename(logs.file("web.log"), logs.file("web.log.1"));
+    proxy.process().signal(SIGUSR1);
+    REQUIRE(proxy.process().wait_for_output("reopening log files", std::chrono::seconds(10)));
+    CHECK(curl({"-x", proxy.proxy_url(), origin.url("/status/204")}).exit_code == 0);
+    REQUIRE(proxy.stop() == 0);
+    CHECK(lines_of(read_file(logs.file("web.log.1"))).size() == 1);
+    auto fresh = lines_of(read_file(logs.file("web.log")));
+    REQUIRE(fresh.size() == 1);
+    CHECK(has_pair(fresh[0], "status=204"));
+}
+
+TEST_CASE("--weblog adds a feed and an unknown preset is a start-up error") {
+    OriginServer origin;
+    TempDir logs;
+    {
+        MinewallProcess proxy("weblog:\n  feeds: []\n",
+                              {"--weblog", "sentinel-cef:" + logs.file("cef.log")});
+        CHECK(
+            curl({"-x", proxy.proxy_url(), "-A", "XMRig/6.21.0", origin.url("/hello")}).exit_code ==
+            0);
+        REQUIRE(proxy.stop() == 0);
+    }
+    auto cef = lines_of(read_file(logs.file("cef.log")));
+    REQUIRE(cef.size() == 1);
+    CHECK(cef[0].find(" CEF:0|Zscaler|NSSWeblog|") !=
+          std::string::npos);  // after the syslog header
+    CHECK(cef[0].find("requestClientApplication=XMRig/6.21.0") != std::string::npos);
+
+    auto file = logs.write("bad.yaml", "weblog:\n  feeds:\n    - preset: splunkk\n");
+    auto r = run_command({minewall_binary(), "config", "check", file});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find(file + ":3: unknown weblog preset 'splunkk'") != std::string::npos);
+}
