@@ -70,6 +70,11 @@ struct WeblogConfig {
     std::size_t queue_records = 65'536;
 };
 
+struct PolicyConfig {
+    std::string file;               // empty: the embedded default cryptomining policy
+    Millis check_interval{30'000};  // how often changed files and due URL feeds are checked
+};
+
 struct Config {
     std::vector<ListenerConfig> listeners{ListenerConfig{}};
     std::vector<Cidr> allowed_clients{*Cidr::parse("127.0.0.0/8"), *Cidr::parse("::1/128")};
@@ -83,6 +88,7 @@ struct Config {
     LimitsConfig limits;
     ShutdownConfig shutdown;
     WeblogConfig weblog;
+    PolicyConfig policy;
 };
 
 // ~/.minewall, or /var/lib/minewall when running as root.

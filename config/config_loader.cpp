@@ -373,6 +373,16 @@ class ConfigReader {
                              }}});
               }},
              {"weblog", [&](const YAML::Node& n) { read_weblog(n, c.weblog); }},
+             {"policy",
+              [&](const YAML::Node& n) {
+                  read_map(
+                      n, "policy",
+                      {{"file",
+                        [&](const YAML::Node& v) { read_string(v, "policy.file", c.policy.file); }},
+                       {"check_interval", [&](const YAML::Node& v) {
+                            read_duration(v, "policy.check_interval", c.policy.check_interval);
+                        }}});
+              }},
              {"shutdown", [&](const YAML::Node& n) {
                   read_map(n, "shutdown", {{"drain_timeout", [&](const YAML::Node& v) {
                                                 read_duration(v, "shutdown.drain_timeout",

@@ -25,6 +25,7 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
                                    std::span<char> scratch) {
     RelayOutcome outcome;
     auto& body = parser.get().body();
+    if (parser.is_done() && serializer.is_done()) co_return outcome;
     do {
         if (!parser.is_done()) {
             body.data = scratch.data();

@@ -5,6 +5,8 @@
 #include <array>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include "policy/snapshot.hpp"
+#include "proxy/block_page.hpp"
 #include "proxy/body_relay.hpp"
 #include "proxy/client_response.hpp"
 #include "proxy/hop_by_hop.hpp"
@@ -101,6 +103,59 @@ std::optional<AbsoluteTarget> resolve_target(std::string_view target, const Forw
     return absolute;
 }
 
+// Bodies that can carry a browser miner: pages, scripts, WebAssembly, and untyped bytes.
+bool worth_scanning(std::string_view content_type) {
+    auto type = content_type.substr(0, content_type.find(';'));
+    std::string lower(type);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower.empty() || lower == "text/html" || lower == "application/xhtml+xml" ||
+           lower.find("javascript") != std::string::npos || lower == "application/wasm" ||
+           lower == "application/octet-stream" || lower == "text/plain";
+}
+
+struct PrefixScan {
+    bool read_ok = true;
+    error_code read_error;
+    std::optional<policy::Verdict> verdict;  // set when a detector matched (block or monitor)
+};
+
+// Reads the start of the response body into prefix until the scanner decides, the body ends
+// or the scan limit is reached.
+awaitable<PrefixScan> scan_response_prefix(ByteStream& up, beast::flat_buffer& buffer,
+                                           http::response_parser<http::buffer_body>& rp,
+                                           const policy::Snapshot& policy, std::string& prefix,
+                                           std::chrono::milliseconds timeout,
+                                           std::span<char> scratch) {
+    PrefixScan scan;
+    auto scanner = policy.content_scanner();
+    auto detection = policy::Detection{policy::ScanStatus::NeedMore, {}, {}};
+    auto& body = rp.get().body();
+    while (detection.status == policy::ScanStatus::NeedMore && !rp.is_done()) {
+        body.data = scratch.data();
+        body.size = scratch.size();
+        up.transport().expires_after(timeout);
+        auto [ec, n] = co_await http::async_read(up, buffer, rp, use_tuple);
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) {
+            scan.read_ok = false;
+            scan.read_error = ec;
+            co_return scan;
+        }
+        std::string_view chunk(scratch.data(), scratch.size() - body.size);
+        prefix.append(chunk);
+        detection = scanner.feed(chunk);
+    }
+    if (detection.status == policy::ScanStatus::NeedMore) detection = scanner.finish();
+    if (detection.status == policy::ScanStatus::Match) {
+        auto detector = detection.threat_name.find("WASM") != std::string::npos
+                            ? policy::Detector::Wasm
+                            : policy::Detector::Content;
+        scan.verdict = policy.verdict_for(detection, detector);
+    }
+    co_return scan;
+}
+
 }  // namespace
 
 awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& parser,
@@ -149,6 +204,31 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             accept);
         co_await send_generated_response(client, page, error_options, rec);
         co_return false;
+    }
+
+    // The policy's verdict on the request: host, URL and User-Agent.
+    const auto policy = state.policy();
+    if (policy) {
+        policy::RequestFacts facts;
+        facts.stage = policy::Stage::Request;
+        facts.client_ip = client.peer_ip;
+        facts.user = rec.login;
+        facts.host = rec.host;
+        facts.port = rec.port;
+        facts.method = rec.method;
+        facts.url = target->scheme + "://" + rec.url;
+        facts.user_agent = rec.user_agent;
+        auto verdict = policy->decide(facts);
+        apply_verdict(verdict, rec);
+        if (verdict.blocks()) {
+            spdlog::info("[{}] blocked {} {}: {} ({})", client.id, rec.method, rec.url,
+                         verdict.threat_name, verdict.evidence);
+            auto page = render_block_response(
+                verdict, BlockDetails{rec.url, txn.transaction_id(), rec.start_time}, accept);
+            ResponseOptions block_options{version, wants_keep_alive && !request_has_body, is_head};
+            bool sent = co_await send_generated_response(client, page, block_options, rec);
+            co_return sent&& block_options.keep_alive;
+        }
     }
 
     // Rewrite the head for the origin: origin-form target, Host, Via, no hop-by-hop fields.
@@ -332,6 +412,39 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         res.keep_alive(client_keep_alive);
         rec.status = res.result_int();
 
+        // Browser miners hide in page, script and WebAssembly bodies: hold back the head until
+        // the first bytes (up to the policy's limit) have been scanned.
+        std::string body_prefix;
+        if (policy && !no_body && worth_scanning(rec.content_type)) {
+            auto scan = co_await scan_response_prefix(up, upstream.buffer, rp, *policy, body_prefix,
+                                                      cfg.upstream.idle_timeout, scratch);
+            if (!scan.read_ok) {
+                rec.error = "response relay failed: " + scan.read_error.message();
+                auto page = prepare_error(
+                    rec,
+                    ErrorDetails{502, "Bad Gateway", rec.host,
+                                 "the origin's response broke off: " + scan.read_error.message(),
+                                 txn.transaction_id()},
+                    accept);
+                co_await send_generated_response(client, page, error_options, rec);
+                co_return false;
+            }
+            if (scan.verdict) {
+                apply_verdict(*scan.verdict, rec);
+                if (scan.verdict->blocks()) {
+                    spdlog::info("[{}] blocked response {} {}: {} ({})", client.id, rec.method,
+                                 rec.url, scan.verdict->threat_name, scan.verdict->evidence);
+                    auto page = render_block_response(
+                        *scan.verdict, BlockDetails{rec.url, txn.transaction_id(), rec.start_time},
+                        accept);
+                    // The rest of the origin's body is never read: that connection is dropped.
+                    ResponseOptions block_options{version, client_keep_alive, is_head};
+                    bool sent = co_await send_generated_response(client, page, block_options, rec);
+                    co_return sent&& block_options.keep_alive;
+                }
+            }
+        }
+
         http::response_serializer<http::buffer_body> response_out{res};
         client.stream->transport().expires_after(cfg.client.body_idle_timeout);
         auto [hec, header_bytes] =
@@ -341,10 +454,21 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             co_return false;
         }
         rec.response_header_bytes = header_bytes;
+        if (!body_prefix.empty() || (rp.is_done() && !response_out.is_done())) {
+            auto& body = res.body();
+            body.data = body_prefix.data();
+            body.size = body_prefix.size();
+            body.more = !rp.is_done();
+            auto [pec, pn] = co_await http::async_write(*client.stream, response_out, use_tuple);
+            if (pec && pec != http::error::need_buffer) {
+                rec.error = "client went away: " + pec.message();
+                co_return false;
+            }
+        }
         auto received = co_await relay_body<false>(up, upstream.buffer, rp, *client.stream,
                                                    response_out, cfg.upstream.idle_timeout,
                                                    cfg.client.body_idle_timeout, scratch);
-        rec.response_body_bytes = received.body_bytes;
+        rec.response_body_bytes = body_prefix.size() + received.body_bytes;
         rec.server_transaction_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::steady_clock::now() - server_started)
                                         .count();

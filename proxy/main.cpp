@@ -4,12 +4,17 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "certs/ca_commands.hpp"
 #include "certs/certificate_authority.hpp"
 #include "config/config_loader.hpp"
 #include "policy/policy_commands.hpp"
+#include "policy/policy_store.hpp"
+#include "proxy/proxy_state.hpp"
 #include "proxy/run_options.hpp"
 #include "proxy/server.hpp"
 #include "proxy/transaction_sink.hpp"
@@ -28,6 +33,70 @@ void setup_logging(const std::string& level) {
     spdlog::set_level(spdlog::level::from_str(level));
     spdlog::flush_on(spdlog::level::info);
 }
+
+// Loads the policy once; on failure every error is printed and start-up stops.
+std::unique_ptr<policy::PolicyStore> load_policy(const config::Config& cfg) {
+    policy::PolicyStoreOptions options;
+    options.policy_path = cfg.policy.file;
+    options.feed_cache_dir = config::effective_state_dir(cfg) + "/feeds";
+    auto store = std::make_unique<policy::PolicyStore>(options);
+    auto result = store->reload();
+    for (const auto& w : result.warnings)
+        spdlog::warn("policy: {}", w);
+    if (!result.ok) {
+        for (const auto& e : result.errors)
+            spdlog::critical("policy: {}", e.to_string());
+        return nullptr;
+    }
+    const auto& summary = store->snapshot()->summary();
+    spdlog::info("policy {} loaded: {} domains, {} URL patterns, {} User-Agent terms, mode {}",
+                 summary.source, summary.domains, summary.url_patterns, summary.user_agent_terms,
+                 summary.mode == policy::PolicyMode::Monitor ? "monitor" : "enforce");
+    return store;
+}
+
+void log_policy_reload(const policy::ReloadResult& result) {
+    for (const auto& w : result.warnings)
+        spdlog::warn("policy: {}", w);
+    if (result.ok) {
+        spdlog::info("policy reloaded");
+        return;
+    }
+    for (const auto& e : result.errors)
+        spdlog::error("policy reload failed, keeping the running policy: {}", e.to_string());
+}
+
+// Polls for changed policy files and due URL feeds off the I/O threads.
+class PolicyWatcher {
+  public:
+    PolicyWatcher(policy::PolicyStore& store, std::chrono::milliseconds interval)
+        : thread_([this, &store, interval] {
+              std::unique_lock lock(mutex_);
+              while (!stop_) {
+                  if (wake_.wait_for(lock, interval, [this] { return stop_; })) break;
+                  lock.unlock();
+                  if (auto reloaded = store.reload_if_changed()) log_policy_reload(*reloaded);
+                  auto refresh = store.refresh_feeds();
+                  for (const auto& m : refresh.messages)
+                      spdlog::info("policy feeds: {}", m);
+                  lock.lock();
+              }
+          }) {}
+    ~PolicyWatcher() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
 
 void print_errors(const std::vector<std::string>& errors) {
     for (const auto& e : errors)
@@ -67,7 +136,14 @@ int run_proxy(const proxy::RunOptions& options) {
     }
     proxy::WebLogTransactionSink sink(web_log.get());
 
-    auto reloader = [options](std::string& error) -> std::optional<config::Config> {
+    auto policy_store = load_policy(cfg);
+    if (!policy_store) return 2;
+    PolicyWatcher policy_watcher(*policy_store, cfg.policy.check_interval);
+
+    auto reloader = [options, &policy_store,
+                     &cfg](std::string& error) -> std::optional<config::Config> {
+        // SIGHUP re-reads the policy too; each keeps its running version when broken.
+        log_policy_reload(policy_store->reload());
         auto fresh = proxy::load_run_config(options);
         if (!fresh.ok()) {
             error.clear();
@@ -76,6 +152,8 @@ int run_proxy(const proxy::RunOptions& options) {
             return std::nullopt;
         }
         spdlog::set_level(spdlog::level::from_str(fresh.config->log_level));
+        if (fresh.config->policy.file != cfg.policy.file)
+            spdlog::warn("reload: policy.file changes take effect at the next restart");
         return fresh.config;
     };
     int code = 0;
@@ -84,6 +162,7 @@ int run_proxy(const proxy::RunOptions& options) {
         server.on_reopen_logs([&web_log] {
             if (web_log) web_log->reopen();
         });
+        server.state().set_policy_store(policy_store.get());
         server.listen();
         code = server.run();
     } catch (const std::exception& e) {

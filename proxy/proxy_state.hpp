@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "policy/policy_store.hpp"
 #include "proxy/transaction_sink.hpp"
 
 namespace minewall::proxy {
@@ -45,6 +46,13 @@ class ProxyState {
     }
 
     TransactionSink& sink() { return sink_; }
+
+    // The policy store is owned by main and outlives the workers.
+    void set_policy_store(policy::PolicyStore* store) { policy_store_ = store; }
+    // The current policy snapshot (one atomic load); transactions keep the one they started with.
+    std::shared_ptr<const policy::Snapshot> policy() const {
+        return policy_store_ ? policy_store_->snapshot() : nullptr;
+    }
     ProxyCounters& counters() { return counters_; }
 
     const std::string& instance_id() const { return instance_id_; }
@@ -65,6 +73,7 @@ class ProxyState {
   private:
     std::atomic<std::shared_ptr<const config::Config>> config_;
     TransactionSink& sink_;
+    policy::PolicyStore* policy_store_ = nullptr;
     ProxyCounters counters_;
     std::string instance_id_;
     std::string via_pseudonym_;
