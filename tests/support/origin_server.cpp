@@ -4,7 +4,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -39,6 +41,15 @@ struct OriginServer::Impl {
     std::mutex mutex;
     std::vector<std::thread> connections;
     std::vector<std::shared_ptr<tcp::socket>> sockets;
+    std::mutex routes_mutex;
+    std::map<std::string, std::pair<std::string, std::string>> routes;  // path -> type, body
+
+    std::optional<std::pair<std::string, std::string>> custom_route(const std::string& target) {
+        std::lock_guard lock(routes_mutex);
+        auto it = routes.find(target);
+        if (it == routes.end()) return std::nullopt;
+        return it->second;
+    }
 
     void serve(std::shared_ptr<tcp::socket> socket) {
         beast::flat_buffer buffer;
@@ -110,7 +121,10 @@ struct OriginServer::Impl {
 
             http::response<http::string_body> res{http::status::ok, 11};
             res.set(http::field::content_type, "text/plain");
-            if (target.rfind("/status/", 0) == 0) {
+            if (auto custom = custom_route(target)) {
+                res.set(http::field::content_type, custom->first);
+                res.body() = custom->second;
+            } else if (target.rfind("/status/", 0) == 0) {
                 res.result(static_cast<unsigned>(query_number("s=" + target.substr(8), "s", 200)));
             } else if (target == "/headers") {
                 std::ostringstream head;
@@ -178,6 +192,12 @@ std::uint16_t OriginServer::port() const {
 
 std::string OriginServer::url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port()) + path;
+}
+
+void OriginServer::add_route(const std::string& path, const std::string& content_type,
+                             std::string body) {
+    std::lock_guard lock(impl_->routes_mutex);
+    impl_->routes[path] = {content_type, std::move(body)};
 }
 
 std::uint64_t OriginServer::connections_accepted() const {

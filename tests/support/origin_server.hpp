@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace minewall::testing {
 
@@ -27,6 +28,9 @@ class OriginServer {
 
     std::uint16_t port() const;
     std::string url(const std::string& path) const;  // http://127.0.0.1:PORT/path
+
+    // Serves body with content_type at exactly `path` (checked before the built-in routes).
+    void add_route(const std::string& path, const std::string& content_type, std::string body);
 
     std::uint64_t connections_accepted() const;
     std::uint64_t requests_served() const;
