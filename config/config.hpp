@@ -70,6 +70,13 @@ struct WeblogConfig {
     std::size_t queue_records = 65'536;
 };
 
+struct IdentityConfig {
+    std::string users_file;  // proxy authentication (htpasswd-style); empty: none
+    std::string realm = "minewall";
+    std::string map_file;                  // client IP -> user/department/device CSV; empty: none
+    std::vector<Cidr> trusted_forwarders;  // whose X-Forwarded-For names the real client
+};
+
 struct PolicyConfig {
     std::string file;               // empty: the embedded default cryptomining policy
     Millis check_interval{30'000};  // how often changed files and due URL feeds are checked
@@ -89,6 +96,7 @@ struct Config {
     ShutdownConfig shutdown;
     WeblogConfig weblog;
     PolicyConfig policy;
+    IdentityConfig identity;
 };
 
 // ~/.minewall, or /var/lib/minewall when running as root.

@@ -373,6 +373,38 @@ class ConfigReader {
                              }}});
               }},
              {"weblog", [&](const YAML::Node& n) { read_weblog(n, c.weblog); }},
+             {"identity",
+              [&](const YAML::Node& n) {
+                  read_map(
+                      n, "identity",
+                      {{"users_file",
+                        [&](const YAML::Node& v) {
+                            read_string(v, "identity.users_file", c.identity.users_file);
+                        }},
+                       {"realm",
+                        [&](const YAML::Node& v) {
+                            read_string(v, "identity.realm", c.identity.realm);
+                        }},
+                       {"map_file",
+                        [&](const YAML::Node& v) {
+                            read_string(v, "identity.map_file", c.identity.map_file);
+                        }},
+                       {"trusted_forwarders", [&](const YAML::Node& v) {
+                            c.identity.trusted_forwarders.clear();
+                            read_sequence(
+                                v, "identity.trusted_forwarders", [&](const YAML::Node& item) {
+                                    std::string text;
+                                    read_string(item, "identity.trusted_forwarders entry", text);
+                                    if (auto cidr = Cidr::parse(text))
+                                        c.identity.trusted_forwarders.push_back(*cidr);
+                                    else
+                                        error_at(item,
+                                                 "identity.trusted_forwarders entry must be an "
+                                                 "address or CIDR, got '" +
+                                                     text + "'");
+                                });
+                        }}});
+              }},
              {"policy",
               [&](const YAML::Node& n) {
                   read_map(

@@ -19,6 +19,11 @@ struct ClientConnection {
     std::string id;                                // connection id for the operational log
     std::string peer_ip;
     std::uint16_t peer_port = 0;
+
+    // Who the current request is attributed to (set per request by the session).
+    std::string client_ip;  // peer_ip, or the client a trusted forwarder names
+    std::string login;      // authenticated proxy user, else the address map's user
+    std::string department, device_owner, device_hostname, location;
 };
 
 }  // namespace minewall::proxy

@@ -11,6 +11,8 @@ awaitable<bool> send_generated_response(ClientConnection& client, const Generate
     res.set(http::field::server, "minewall");
     res.set(http::field::content_type, response.content_type);
     res.set(http::field::cache_control, "no-store");
+    for (const auto& [name, value] : response.headers)
+        res.set(name, value);
     res.body() = options.head_request ? std::string() : response.body;
     res.prepare_payload();
     if (options.head_request) res.content_length(response.body.size());

@@ -9,6 +9,7 @@
 #include "proxy/client_response.hpp"
 #include "proxy/connect_handler.hpp"
 #include "proxy/http_forwarder.hpp"
+#include "proxy/identity_sources.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/transaction_scope.hpp"
 #include "proxy/upstream_source.hpp"
@@ -121,6 +122,82 @@ awaitable<void> refuse_client(ClientConnection& client) {
     co_await send_generated_response(client, page11, ResponseOptions{11, false, false}, rec);
 }
 
+// Runs blocking work (password hashing) off the I/O threads and resumes on the caller's.
+template <class Fn>
+awaitable<std::invoke_result_t<Fn>> run_blocking(Fn fn) {
+    static asio::thread_pool blocking_pool(2);
+    auto home = co_await asio::this_coro::executor;
+    co_await asio::post(blocking_pool, asio::use_awaitable);
+    auto result = fn();
+    co_await asio::post(home, asio::use_awaitable);
+    co_return result;
+}
+
+// Attributes the request to a client and identity: X-Forwarded-For from trusted forwarders,
+// the address map, and the proxy login. False when the request was answered with a 407.
+awaitable<bool> identify_client(ClientConnection& client, RequestParser& parser,
+                                const IdentitySources& identity, bool& keep_alive) {
+    auto& req = parser.get();
+    client.client_ip =
+        attributed_client_ip(client.peer_ip, req["X-Forwarded-For"], identity.trusted_forwarders);
+    client.login.clear();
+    client.department.clear();
+    client.device_owner.clear();
+    client.device_hostname.clear();
+    client.location.clear();
+    if (identity.map) {
+        if (auto who = identity.map->lookup(client.client_ip)) {
+            client.login = who->user;
+            client.department = who->department;
+            client.device_owner = who->device_owner;
+            client.device_hostname = who->device_hostname;
+            client.location = who->location;
+        }
+    }
+    if (!identity.credentials) co_return true;
+
+    auto offered = parse_proxy_authorization(req[http::field::proxy_authorization]);
+    bool accepted = false;
+    if (offered) {
+        auto credentials = identity.credentials;
+        auto user = offered->user;
+        auto password = offered->password;
+        // Named, not a temporary: see prepare_error() on g++ 12 and co_await temporaries.
+        auto check = [credentials, user, password] { return credentials->verify(user, password); };
+        accepted = co_await run_blocking(std::move(check));
+    }
+    if (accepted) {
+        client.login = offered->user;
+        co_return true;
+    }
+    // 407: the browser asks the user and retries on this connection.
+    TransactionScope txn(client, client.worker.state());
+    auto& rec = txn.record();
+    rec.protocol = req.method() == http::verb::connect ? "HTTP_PROXY" : "HTTP";
+    rec.method = std::string(req.method_string());
+    rec.url = std::string(req.target());
+    rec.user_agent = std::string(req[http::field::user_agent]);
+    if (offered) rec.login = offered->user;
+    rec.blocked = true;
+    rec.reason = "Not allowed: proxy authentication required";
+    spdlog::info("[{}] 407 for {} {}{}", client.id, rec.method, rec.url,
+                 offered ? " (wrong credentials for " + offered->user + ")" : "");
+    auto page =
+        render_error_response(ErrorDetails{407, "Proxy Authentication Required", "",
+                                           offered ? "the user name or password is not valid"
+                                                   : "this proxy needs a user name and password",
+                                           txn.transaction_id()},
+                              accepts_html(req[http::field::accept]));
+    page.headers.emplace_back("Proxy-Authenticate", render_proxy_authenticate(identity.realm));
+    rec.error = "proxy authentication required";
+    // A body we did not read would be taken for the next request: close in that case.
+    keep_alive = req.keep_alive() && parser.is_done() && !client.worker.state().draining;
+    bool sent = co_await send_generated_response(
+        client, page, ResponseOptions{req.version() == 10 ? 10u : 11u, keep_alive, false}, rec);
+    keep_alive = keep_alive && sent;
+    co_return false;
+}
+
 }  // namespace
 
 awaitable<void> serve_requests(ClientConnection& client, UpstreamSource& upstream,
@@ -139,6 +216,13 @@ awaitable<void> serve_requests(ClientConnection& client, UpstreamSource& upstrea
             break;
         }
         first = false;
+        if (auto identity = client.worker.state().identity()) {
+            bool keep_alive = false;
+            if (!co_await identify_client(client, parser, *identity, keep_alive)) {
+                if (!keep_alive) break;
+                continue;
+            }
+        }
         if (parser.get().method() == http::verb::connect && !tunnel) {
             co_await handle_connect(client, parser, head_bytes);
             break;
@@ -160,7 +244,13 @@ awaitable<void> run_client_session(tcp::socket socket, Worker& worker) {
                             state.config(),
                             worker.next_connection_id(),
                             peer.address().to_string(),
-                            peer.port()};
+                            peer.port(),
+                            peer.address().to_string(),
+                            {},
+                            {},
+                            {},
+                            {},
+                            {}};
     client.stream->transport().socket().set_option(tcp::no_delay(true), ec);
 
     if (!config::any_contains(client.config->allowed_clients, client.peer_ip)) {

@@ -3,6 +3,8 @@
 // body. HTML for browsers, plain text for everything else. Pure.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace minewall::proxy {
 
@@ -10,6 +12,7 @@ struct GeneratedResponse {
     int status = 500;
     std::string content_type;
     std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // extra, e.g. Proxy-Authenticate
 };
 
 // Owns its text: error paths are rare, and views into temporaries would dangle across the

@@ -14,6 +14,7 @@
 #include "config/config_loader.hpp"
 #include "policy/policy_commands.hpp"
 #include "policy/policy_store.hpp"
+#include "proxy/identity_sources.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/run_options.hpp"
 #include "proxy/server.hpp"
@@ -138,10 +139,19 @@ int run_proxy(const proxy::RunOptions& options) {
 
     auto policy_store = load_policy(cfg);
     if (!policy_store) return 2;
+    auto identity = proxy::load_identity_sources(cfg.identity);
+    if (!identity.sources) {
+        print_errors(identity.errors);
+        return 2;
+    }
+    if (identity.sources->credentials)
+        spdlog::info("proxy authentication on: {} user(s) from {}",
+                     identity.sources->credentials->user_count(), cfg.identity.users_file);
     PolicyWatcher policy_watcher(*policy_store, cfg.policy.check_interval);
 
-    auto reloader = [options, &policy_store,
-                     &cfg](std::string& error) -> std::optional<config::Config> {
+    proxy::Server* running = nullptr;
+    auto reloader = [options, &policy_store, &cfg,
+                     &running](std::string& error) -> std::optional<config::Config> {
         // SIGHUP re-reads the policy too; each keeps its running version when broken.
         log_policy_reload(policy_store->reload());
         auto fresh = proxy::load_run_config(options);
@@ -152,6 +162,14 @@ int run_proxy(const proxy::RunOptions& options) {
             return std::nullopt;
         }
         spdlog::set_level(spdlog::level::from_str(fresh.config->log_level));
+        auto fresh_identity = proxy::load_identity_sources(fresh.config->identity);
+        if (!fresh_identity.sources) {
+            error.clear();
+            for (const auto& e : fresh_identity.errors)
+                error += (error.empty() ? "" : "; ") + e;
+            return std::nullopt;
+        }
+        if (running) running->state().replace_identity(fresh_identity.sources);
         if (fresh.config->policy.file != cfg.policy.file)
             spdlog::warn("reload: policy.file changes take effect at the next restart");
         return fresh.config;
@@ -163,6 +181,8 @@ int run_proxy(const proxy::RunOptions& options) {
             if (web_log) web_log->reopen();
         });
         server.state().set_policy_store(policy_store.get());
+        server.state().replace_identity(identity.sources);
+        running = &server;
         server.listen();
         code = server.run();
     } catch (const std::exception& e) {

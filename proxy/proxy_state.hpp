@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "policy/policy_store.hpp"
+#include "proxy/identity_sources.hpp"
 #include "proxy/transaction_sink.hpp"
 
 namespace minewall::proxy {
@@ -47,6 +48,11 @@ class ProxyState {
 
     TransactionSink& sink() { return sink_; }
 
+    std::shared_ptr<const IdentitySources> identity() const { return identity_.load(); }
+    void replace_identity(std::shared_ptr<const IdentitySources> sources) {
+        identity_.store(std::move(sources));
+    }
+
     // The policy store is owned by main and outlives the workers.
     void set_policy_store(policy::PolicyStore* store) { policy_store_ = store; }
     // The current policy snapshot (one atomic load); transactions keep the one they started with.
@@ -74,6 +80,8 @@ class ProxyState {
     std::atomic<std::shared_ptr<const config::Config>> config_;
     TransactionSink& sink_;
     policy::PolicyStore* policy_store_ = nullptr;
+    std::atomic<std::shared_ptr<const IdentitySources>> identity_{
+        std::make_shared<const IdentitySources>()};
     ProxyCounters counters_;
     std::string instance_id_;
     std::string via_pseudonym_;

@@ -13,6 +13,13 @@ TransactionScope::TransactionScope(ClientConnection& client, ProxyState& state)
     record_.start_time = weblog::WebRecord::Clock::now();
     record_.client_ip = client.peer_ip;
     record_.client_port = client.peer_port;
+    if (!client.client_ip.empty() && client.client_ip != client.peer_ip)
+        record_.client_forwarded_ip = client.client_ip;
+    record_.login = client.login;
+    record_.department = client.department;
+    record_.device_owner = client.device_owner;
+    record_.device_hostname = client.device_hostname;
+    record_.location = client.location;
 }
 
 TransactionScope::~TransactionScope() {

@@ -1,0 +1,93 @@
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "tests/support/minewall_process.hpp"
+#include "tests/support/origin_server.hpp"
+
+using namespace minewall::testing;
+
+namespace {
+
+std::vector<std::string> log_lines(const TempDir& logs) {
+    std::vector<std::string> lines;
+    std::istringstream in(read_file(logs.file("web.log")));
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+bool has_pair(const std::string& line, const std::string& pair) {
+    return ("\t" + line + "\t").find("\t" + pair + "\t") != std::string::npos;
+}
+
+std::string weblog_to(const TempDir& logs) {
+    return "weblog:\n  feeds:\n    - preset: splunk\n      destination: " + logs.file("web.log") +
+           "\n";
+}
+
+}  // namespace
+
+TEST_CASE("proxy authentication: 407 without or with wrong credentials, the user logged after") {
+    OriginServer origin;
+    TempDir dir;
+    auto hash = run_command({"openssl", "passwd", "-6", "-salt", "minewallsalt", "s3cret:pw"});
+    REQUIRE(hash.exit_code == 0);
+    auto users = dir.write("users", "# proxy users\nalice:" + hash.out);
+    MinewallProcess proxy(weblog_to(dir) + "identity:\n  users_file: " + users + "\n" +
+                          "connect_ports: [" + std::to_string(origin.port()) + "]\n");
+
+    auto anonymous =
+        curl({"-x", proxy.proxy_url(), "-D", "-", "-o", "/dev/null", origin.url("/hello")});
+    CHECK(anonymous.out.find("HTTP/1.1 407 Proxy Authentication Required") == 0);
+    CHECK(anonymous.out.find("Proxy-Authenticate: Basic realm=\"minewall\"") != std::string::npos);
+    auto wrong = curl({"-x", proxy.proxy_url(), "-U", "alice:nope", "-w", "%{http_code}", "-o",
+                       "/dev/null", origin.url("/hello")});
+    CHECK(wrong.out == "407");
+    // The password contains a colon; the second request reuses the verified credentials.
+    auto right = curl({"-x", proxy.proxy_url(), "-U", "alice:s3cret:pw", origin.url("/hello"),
+                       origin.url("/hello")});
+    CHECK(right.out == "hello from origin\nhello from origin\n");
+    auto tunnel =
+        curl({"-p", "-x", proxy.proxy_url(), "-U", "alice:s3cret:pw", origin.url("/hello")});
+    CHECK(tunnel.out == "hello from origin\n");
+    CHECK(origin.requests_served() == 3);
+    REQUIRE(proxy.stop() == 0);
+
+    auto lines = log_lines(dir);
+    REQUIRE(lines.size() == 5);
+    CHECK(has_pair(lines[0], "status=407"));
+    CHECK(has_pair(lines[0], "user=None"));
+    CHECK(has_pair(lines[1], "user=alice"));  // who tried, even though it failed
+    CHECK(has_pair(lines[1], "status=407"));
+    CHECK(has_pair(lines[2], "user=alice"));
+    CHECK(has_pair(lines[2], "status=200"));
+    CHECK(has_pair(lines[4], "requestmethod=CONNECT"));
+    CHECK(has_pair(lines[4], "user=alice"));
+}
+
+TEST_CASE(
+    "an address map names user, department and device; trusted X-Forwarded-For names the client") {
+    OriginServer origin;
+    TempDir dir;
+    auto map = dir.write("identities.csv",
+                         "cidr,user,department,device_owner,device_hostname,location\n"
+                         "192.0.2.0/24,\"Doe, Jane\",Finance,jdoe,FIN-LT-042,HQ\n"
+                         "127.0.0.0/8,build-bot,Engineering,ci,ci-runner-1,Lab\n");
+    MinewallProcess proxy(weblog_to(dir) + "identity:\n  map_file: " + map +
+                          "\n  trusted_forwarders: [127.0.0.1]\n");
+    CHECK(curl({"-x", proxy.proxy_url(), origin.url("/hello")}).exit_code == 0);
+    CHECK(curl({"-x", proxy.proxy_url(), "-H", "X-Forwarded-For: 192.0.2.77", origin.url("/hello")})
+              .exit_code == 0);
+    REQUIRE(proxy.stop() == 0);
+    auto lines = log_lines(dir);
+    REQUIRE(lines.size() == 2);
+    CHECK(has_pair(lines[0], "user=build-bot"));
+    CHECK(has_pair(lines[0], "department=Engineering"));
+    CHECK(has_pair(lines[0], "deviceowner=ci"));
+    CHECK(has_pair(lines[0], "devicehostname=ci-runner-1"));
+    CHECK(has_pair(lines[0], "location=Lab"));
+    CHECK(has_pair(lines[1], "user=Doe, Jane"));
+    CHECK(has_pair(lines[1], "ClientIP=192.0.2.77"));
+    CHECK(has_pair(lines[1], "department=Finance"));
+}
