@@ -12,6 +12,8 @@
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/transaction_scope.hpp"
+#include "proxy/tunnel_inspection.hpp"
+#include "proxy/tunnel_relay.hpp"
 #include "proxy/upstream_source.hpp"
 #include "proxy/via_header.hpp"
 #include "proxy/worker.hpp"
@@ -156,6 +158,71 @@ awaitable<PrefixScan> scan_response_prefix(ByteStream& up, beast::flat_buffer& b
     co_return scan;
 }
 
+// After the origin's "101 Switching Protocols": pass the 101 on, check the client's first
+// frames for mining-pool messages, then relay bytes both ways until either side closes.
+awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& upstream,
+                                http::response_header<>& switching, const policy::Snapshot* policy,
+                                weblog::WebRecord& rec) {
+    const auto& cfg = *client.config;
+    rec.protocol = "WEBSOCKET";
+    rec.status = 101;
+    const std::string upgrade(switching[http::field::upgrade]);
+    strip_hop_by_hop(switching);
+    switching.set(http::field::upgrade, upgrade);
+    switching.set(http::field::connection, "Upgrade");
+    http::response<http::empty_body> out{switching.result(), 11};
+    for (const auto& field : switching)
+        out.insert(field.name_string(), field.value());
+    http::response_serializer<http::empty_body> sr{out};
+    client.stream->transport().expires_after(cfg.client.body_idle_timeout);
+    auto [ec, n] = co_await http::async_write_header(*client.stream, sr, use_tuple);
+    rec.response_header_bytes = n;
+    if (ec) co_return;
+
+    if (policy) {
+        policy::RequestFacts facts;
+        facts.client_ip = client.peer_ip;
+        facts.user = rec.login;
+        facts.host = rec.host;
+        facts.port = rec.port;
+        facts.method = rec.method;
+        facts.url = "ws://" + rec.url;
+        facts.user_agent = rec.user_agent;
+        auto inspection = co_await inspect_tunnel_start(client, *policy, facts, false);
+        if (inspection.verdict && !inspection.verdict->threat_name.empty()) {
+            apply_verdict(*inspection.verdict, rec);
+            if (inspection.verdict->blocks()) {
+                spdlog::info("[{}] blocked WebSocket {}: {} ({})", client.id, rec.url,
+                             inspection.verdict->threat_name, inspection.verdict->evidence);
+                co_return;  // the pool never sees the client's messages
+            }
+        }
+    }
+    // Bytes already read on either side belong to the tunnel.
+    if (client.buffer.size() > 0) {
+        auto [wec, m] =
+            co_await asio::async_write(*upstream.stream, client.buffer.data(), use_tuple);
+        rec.request_body_bytes += m;
+        client.buffer.consume(m);
+        if (wec) co_return;
+    }
+    if (upstream.buffer.size() > 0) {
+        auto [wec, m] =
+            co_await asio::async_write(*client.stream, upstream.buffer.data(), use_tuple);
+        rec.response_body_bytes += m;
+        upstream.buffer.consume(m);
+        if (wec) co_return;
+    }
+    client.stream->transport().expires_never();
+    upstream.stream->transport().expires_never();
+    auto stats =
+        co_await relay_tunnel(client.stream->transport().socket(),
+                              upstream.stream->transport().socket(), cfg.tunnel.idle_timeout);
+    rec.request_body_bytes += stats.client_to_server;
+    rec.response_body_bytes += stats.server_to_client;
+    if (!stats.error.empty()) rec.error = stats.error;
+}
+
 }  // namespace
 
 awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& parser,
@@ -235,7 +302,19 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     const bool expect_continue =
         request_has_body && iequals(req[http::field::expect], "100-continue");
     const bool request_chunked = parser.chunked();
+    // A WebSocket handshake keeps its Upgrade: the tunnel after "101" is inspected and relayed.
+    // (Plain connections only for now: the relay below works on the TCP sockets.)
+    const auto connection_options = connection_option_names(req[http::field::connection]);
+    const bool websocket_upgrade =
+        !ctx.tunnel && !request_has_body && iequals(req[http::field::upgrade], "websocket") &&
+        std::find(connection_options.begin(), connection_options.end(), "upgrade") !=
+            connection_options.end();
+    const std::string upgrade_value(req[http::field::upgrade]);
     strip_hop_by_hop(req);
+    if (websocket_upgrade) {
+        req.set(http::field::upgrade, upgrade_value);
+        req.set(http::field::connection, "Upgrade");
+    }
     req.target(target->path);
     if (!ctx.tunnel || req[http::field::host].empty())
         req.set(http::field::host, target->authority.host_header(default_port));
@@ -388,6 +467,19 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
 
         auto& rp = *response_parser;
         auto& res = rp.get();
+        if (res.result_int() == 101) {
+            if (!websocket_upgrade) {
+                auto page = prepare_error(
+                    rec,
+                    ErrorDetails{502, "Bad Gateway", rec.host,
+                                 "the origin switched protocols unasked", txn.transaction_id()},
+                    accept);
+                co_await send_generated_response(client, page, error_options, rec);
+                co_return false;
+            }
+            co_await relay_websocket(client, upstream, res, policy.get(), rec);
+            co_return false;
+        }
         const bool origin_keep_alive = res.keep_alive();
         const bool origin_chunked = rp.chunked();
         const bool has_length = rp.content_length().has_value();

@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -42,6 +43,7 @@ struct OriginServer::Impl {
     std::vector<std::thread> connections;
     std::vector<std::shared_ptr<tcp::socket>> sockets;
     std::mutex routes_mutex;
+    std::vector<std::string> websocket_messages;
     std::map<std::string, std::pair<std::string, std::string>> routes;  // path -> type, body
 
     std::optional<std::pair<std::string, std::string>> custom_route(const std::string& target) {
@@ -69,6 +71,23 @@ struct OriginServer::Impl {
             if (ec) return;
             ++served;
             std::string target(req.target());
+            if (target == "/ws" && beast::websocket::is_upgrade(req)) {
+                // An echo WebSocket; what it received is kept for the tests.
+                beast::websocket::stream<tcp::socket&> ws(*socket);
+                ws.accept(req, ec);
+                while (!ec) {
+                    beast::flat_buffer message;
+                    ws.read(message, ec);
+                    if (ec) break;
+                    {
+                        std::lock_guard lock(routes_mutex);
+                        websocket_messages.push_back(beast::buffers_to_string(message.data()));
+                    }
+                    ws.text(ws.got_text());
+                    ws.write(message.data(), ec);
+                }
+                return;
+            }
             bool keep_alive = req.keep_alive();
 
             if (target.rfind("/chunked", 0) == 0) {
@@ -198,6 +217,11 @@ void OriginServer::add_route(const std::string& path, const std::string& content
                              std::string body) {
     std::lock_guard lock(impl_->routes_mutex);
     impl_->routes[path] = {content_type, std::move(body)};
+}
+
+std::vector<std::string> OriginServer::websocket_messages() const {
+    std::lock_guard lock(impl_->routes_mutex);
+    return impl_->websocket_messages;
 }
 
 std::uint64_t OriginServer::connections_accepted() const {

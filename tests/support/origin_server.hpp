@@ -10,12 +10,14 @@
 //   /trickle?bytes=N&pause_ms=P   /big's body in 64 KiB pieces, P ms apart
 //   /slow?ms=N             waits N ms before answering
 //   /status/NNN            an empty response with that status
+//   /ws                    a WebSocket echo
 // It can also serve TLS (see origin_tls in later tests) — plain only here.
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace minewall::testing {
 
@@ -31,6 +33,9 @@ class OriginServer {
 
     // Serves body with content_type at exactly `path` (checked before the built-in routes).
     void add_route(const std::string& path, const std::string& content_type, std::string body);
+
+    // Messages the /ws echo endpoint (a WebSocket) received.
+    std::vector<std::string> websocket_messages() const;
 
     std::uint64_t connections_accepted() const;
     std::uint64_t requests_served() const;

@@ -1,0 +1,72 @@
+#include "proxy/tunnel_inspection.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <cstring>
+
+#include "certs/client_hello.hpp"
+#include "certs/protocol_sniffer.hpp"
+#include "policy/snapshot.hpp"
+
+namespace minewall::proxy {
+
+using namespace boost::asio::experimental::awaitable_operators;
+
+// Reads the client's first bytes into client.buffer (they are relayed later, untouched) and
+// asks the policy about them: the SNI of a TLS ClientHello, or the bytes of anything else
+// (stratum and other mining protocols).
+awaitable<TunnelInspection> inspect_tunnel_start(ClientConnection& client,
+                                                 const policy::Snapshot& policy,
+                                                 policy::RequestFacts facts, bool expect_tls,
+                                                 std::chrono::milliseconds wait) {
+    TunnelInspection inspection;
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+        auto data = client.buffer.data();
+        std::span<const std::uint8_t> bytes(static_cast<const std::uint8_t*>(data.data()),
+                                            data.size());
+        bool want_more = bytes.empty();
+        if (!bytes.empty()) {
+            auto kind = tls::sniff_first_bytes(bytes);
+            if (expect_tls && kind == tls::FirstBytesKind::tls) {
+                inspection.protocol = "SSL";
+                auto hello = tls::parse_client_hello(bytes);
+                if (hello.status == tls::ClientHelloStatus::complete) {
+                    inspection.sni = hello.info.sni;
+                    facts.stage = policy::Stage::ClientHello;
+                    facts.sni = hello.info.sni;
+                    inspection.verdict = policy.decide(facts);
+                    co_return inspection;
+                }
+                want_more = hello.status == tls::ClientHelloStatus::need_more;
+            } else if (expect_tls && kind == tls::FirstBytesKind::need_more) {
+                want_more = true;
+            } else {
+                facts.stage = policy::Stage::Tunnel;
+                facts.leading_bytes =
+                    std::string_view(static_cast<const char*>(data.data()), data.size());
+                inspection.verdict = policy.decide(facts);
+                // A partial first line may still turn out to be stratum: read a little more.
+                // (WebSocket frames carry no newlines: one read decides.)
+                if (expect_tls && !inspection.verdict->blocks() && bytes.size() < 512 &&
+                    std::memchr(data.data(), '\n', data.size()) == nullptr) {
+                    want_more = true;
+                } else {
+                    co_return inspection;
+                }
+            }
+        }
+        if (!want_more || client.buffer.size() >= first_bytes_limit) co_return inspection;
+        auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::milliseconds(0)) co_return inspection;
+        asio::steady_timer timer(co_await asio::this_coro::executor, left);
+        auto buffers = client.buffer.prepare(first_bytes_limit - client.buffer.size());
+        auto result = co_await (client.stream->async_read_some(buffers, use_tuple) ||
+                                timer.async_wait(use_tuple));
+        if (result.index() == 1) co_return inspection;
+        auto [ec, n] = std::get<0>(result);
+        client.buffer.commit(n);
+        if (ec) co_return inspection;
+    }
+}
+
+}  // namespace minewall::proxy
