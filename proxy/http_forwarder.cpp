@@ -25,6 +25,8 @@ using namespace boost::asio::experimental::awaitable_operators;
 namespace {
 
 constexpr std::size_t relay_buffer_size = 64 * 1024;
+// How much of a POST body is looked at before it is forwarded (mining JSON-RPC is small).
+constexpr std::size_t request_scan_bytes = 4096;
 // How long to wait for an origin's "100 Continue" before sending the body anyway (curl and
 // browsers wait about as long themselves).
 constexpr std::chrono::milliseconds expect_continue_wait{1000};
@@ -298,6 +300,58 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         }
     }
 
+    // Mining over HTTP (getwork, getblocktemplate, stratum-style JSON-RPC) is a POST: look at
+    // the start of its body before anything reaches the origin. Not with Expect: 100-continue,
+    // whose client would wait for us first.
+    std::string request_prefix;
+    if (policy && request_has_body && req.method() == http::verb::post &&
+        !iequals(req[http::field::expect], "100-continue")) {
+        std::array<char, request_scan_bytes> prefix_buffer;
+        auto& body = req.body();
+        body.data = prefix_buffer.data();
+        body.size = prefix_buffer.size();
+        client.stream->transport().expires_after(cfg.client.body_idle_timeout);
+        auto [ec, n] =
+            co_await http::async_read_some(*client.stream, client.buffer, parser, use_tuple);
+        if (ec == http::error::need_buffer) ec = {};
+        if (ec) {
+            rec.error = "request body read failed: " + ec.message();
+            if (ec.category() == http::make_error_code(http::error::bad_chunk).category() &&
+                ec != http::error::partial_message && ec != http::error::end_of_stream) {
+                ++state.counters().bad_requests;
+                auto page = prepare_error(
+                    rec,
+                    ErrorDetails{400, "Bad Request", rec.host,
+                                 "malformed request body: " + ec.message(), txn.transaction_id()},
+                    accept);
+                co_await send_generated_response(client, page, error_options, rec);
+            }
+            co_return false;
+        }
+        request_prefix.assign(prefix_buffer.data(), prefix_buffer.size() - body.size);
+        policy::RequestFacts facts;
+        facts.stage = policy::Stage::Request;
+        facts.client_ip = client.peer_ip;
+        facts.user = rec.login;
+        facts.host = rec.host;
+        facts.port = rec.port;
+        facts.method = rec.method;
+        facts.url = target->scheme + "://" + rec.url;
+        facts.user_agent = rec.user_agent;
+        facts.content_type = std::string(req[http::field::content_type]);
+        facts.leading_bytes = request_prefix;
+        auto verdict = policy->decide(facts);
+        if (!verdict.threat_name.empty()) apply_verdict(verdict, rec);
+        if (verdict.blocks()) {
+            spdlog::info("[{}] blocked {} {} body: {} ({})", client.id, rec.method, rec.url,
+                         verdict.threat_name, verdict.evidence);
+            auto page = render_block_response(
+                verdict, BlockDetails{rec.url, txn.transaction_id(), rec.start_time}, accept);
+            co_await send_generated_response(client, page, error_options, rec);
+            co_return false;  // the rest of the body is unread: close
+        }
+    }
+
     // Rewrite the head for the origin: origin-form target, Host, Via, no hop-by-hop fields.
     const bool expect_continue =
         request_has_body && iequals(req[http::field::expect], "100-continue");
@@ -352,10 +406,21 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
 
         // Relays the request body (and the head, unless already written).
         auto send_request_body = [&]() -> awaitable<RelayOutcome> {
+            if (!request_prefix.empty()) {
+                // The scanned start of the body goes first (with the head).
+                auto& body = req.body();
+                body.data = request_prefix.data();
+                body.size = request_prefix.size();
+                body.more = !parser.is_done();
+                up.transport().expires_after(cfg.upstream.idle_timeout);
+                auto [ec, n] = co_await http::async_write(up, request_out, use_tuple);
+                if (ec && ec != http::error::need_buffer)
+                    co_return RelayOutcome{RelayOutcome::Failure::WriteError, ec, 0};
+            }
             auto sent = co_await relay_body<true>(*client.stream, client.buffer, parser, up,
                                                   request_out, cfg.client.body_idle_timeout,
                                                   cfg.upstream.idle_timeout, scratch);
-            rec.request_body_bytes = sent.body_bytes;
+            rec.request_body_bytes = request_prefix.size() + sent.body_bytes;
             if (sent.ok()) body_sent = true;
             co_return sent;
         };

@@ -189,3 +189,20 @@ TEST_CASE("a broken policy file stops start-up with its position") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(policy + ":2:") != std::string::npos);
 }
+
+TEST_CASE("blocks getwork mining over a plain HTTP POST and forwards ordinary JSON-RPC") {
+    OriginServer origin;
+    MinewallProcess proxy("log_level: info\n");
+    auto getwork = curl({"-x", proxy.proxy_url(), "-H", "Content-Type: application/json",
+                         "--data-binary", R"({"method": "getwork", "params": [], "id": 0})", "-w",
+                         "\n%{http_code}", origin.url("/upload")});
+    CHECK(getwork.out.substr(getwork.out.size() - 3) == "403");
+    CHECK(getwork.out.find("CoinMiner") != std::string::npos);
+    const std::string ordinary =
+        R"({"jsonrpc":"2.0","method":"eth_blockNumber","params":[],"id":1})";
+    auto rpc = curl({"-x", proxy.proxy_url(), "-H", "Content-Type: application/json",
+                     "--data-binary", ordinary, origin.url("/upload")});
+    CHECK(rpc.out == "bytes=" + std::to_string(ordinary.size()) +
+                         " fnv=" + std::to_string(OriginServer::fnv1a(ordinary)));
+    CHECK(origin.requests_served() == 1);
+}
