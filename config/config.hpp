@@ -77,6 +77,16 @@ struct IdentityConfig {
     std::vector<Cidr> trusted_forwarders;  // whose X-Forwarded-For names the real client
 };
 
+struct TlsConfig {
+    bool intercept = true;         // bump TLS in CONNECT tunnels (else splice everything)
+    std::string ca_dir;            // empty: <state_dir>/ca, created on first start
+    std::string upstream_ca_file;  // extra trust bundle for origins (beside the system store)
+    std::vector<std::string> splice_domains;     // never decrypted (domain and subdomains)
+    bool splice_without_sni = false;             // ClientHello without SNI: splice, not bump
+    std::vector<std::string> verify_exceptions;  // origins whose certificates are not checked
+    std::size_t leaf_cache_size = 10'000;
+};
+
 struct PolicyConfig {
     std::string file;               // empty: the embedded default cryptomining policy
     Millis check_interval{30'000};  // how often changed files and due URL feeds are checked
@@ -97,6 +107,7 @@ struct Config {
     WeblogConfig weblog;
     PolicyConfig policy;
     IdentityConfig identity;
+    TlsConfig tls;
 };
 
 // ~/.minewall, or /var/lib/minewall when running as root.

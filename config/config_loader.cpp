@@ -239,6 +239,42 @@ class ConfigReader {
             error_at(node, "weblog.feeds entry needs a preset or a format");
     }
 
+    void read_string_list(const YAML::Node& node, const std::string& name,
+                          std::vector<std::string>& out) {
+        out.clear();
+        read_sequence(node, name, [&](const YAML::Node& item) {
+            std::string text;
+            read_string(item, name + " entry", text);
+            if (!text.empty()) out.push_back(text);
+        });
+    }
+
+    void read_tls(const YAML::Node& node, TlsConfig& t) {
+        read_map(node, "tls",
+                 {{"intercept",
+                   [&](const YAML::Node& v) { read_bool(v, "tls.intercept", t.intercept); }},
+                  {"ca_dir", [&](const YAML::Node& v) { read_string(v, "tls.ca_dir", t.ca_dir); }},
+                  {"upstream_ca_file",
+                   [&](const YAML::Node& v) {
+                       read_string(v, "tls.upstream_ca_file", t.upstream_ca_file);
+                   }},
+                  {"splice_domains",
+                   [&](const YAML::Node& v) {
+                       read_string_list(v, "tls.splice_domains", t.splice_domains);
+                   }},
+                  {"splice_without_sni",
+                   [&](const YAML::Node& v) {
+                       read_bool(v, "tls.splice_without_sni", t.splice_without_sni);
+                   }},
+                  {"verify_exceptions",
+                   [&](const YAML::Node& v) {
+                       read_string_list(v, "tls.verify_exceptions", t.verify_exceptions);
+                   }},
+                  {"leaf_cache_size", [&](const YAML::Node& v) {
+                       read_uint<std::size_t>(v, "tls.leaf_cache_size", t.leaf_cache_size, 1);
+                   }}});
+    }
+
     void read_weblog(const YAML::Node& node, WeblogConfig& w) {
         read_map(node, "weblog",
                  {{"feeds",
@@ -373,6 +409,7 @@ class ConfigReader {
                              }}});
               }},
              {"weblog", [&](const YAML::Node& n) { read_weblog(n, c.weblog); }},
+             {"tls", [&](const YAML::Node& n) { read_tls(n, c.tls); }},
              {"identity",
               [&](const YAML::Node& n) {
                   read_map(

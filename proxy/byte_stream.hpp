@@ -29,6 +29,8 @@ class ByteStream {
     // The TCP connection underneath: timeouts, socket options, peeking, closing.
     virtual beast::tcp_stream& transport() = 0;
     virtual bool is_tls() const = 0;
+    // Input already decrypted and waiting (TLS): the socket may be silent while data is here.
+    virtual bool has_buffered_input() { return false; }
 
     template <class MutableBufferSequence, class Token>
     auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {

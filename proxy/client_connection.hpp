@@ -24,6 +24,11 @@ struct ClientConnection {
     std::string client_ip;  // peer_ip, or the client a trusted forwarder names
     std::string login;      // authenticated proxy user, else the address map's user
     std::string department, device_owner, device_hostname, location;
+
+    // Set once the connection is bumped: the name the client asked for and TLS versions.
+    std::string tls_sni;
+    std::string client_tls_version;
+    std::string server_tls_version;
 };
 
 }  // namespace minewall::proxy

@@ -36,15 +36,31 @@ class ActiveConnection {
 // Waits for the first byte of the next request without consuming it. False when the wait
 // timed out or shutdown cancelled it: the connection is idle and can simply be closed.
 awaitable<bool> wait_for_request(ClientConnection& client, std::chrono::milliseconds timeout) {
-    if (client.buffer.size() > 0) co_return true;  // a pipelined request is already here
+    if (client.buffer.size() > 0 || client.stream->has_buffered_input())
+        co_return true;  // a pipelined request is already here
     if (client.worker.state().draining) co_return false;
     asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
     client.worker.idle_sessions().add(&timer);
-    auto result = co_await (
-        client.stream->transport().socket().async_wait(tcp::socket::wait_read, use_tuple) ||
-        timer.async_wait(use_tuple));
+    bool ready = false;
+    if (client.stream->is_tls()) {
+        // TLS may hold received bytes the socket no longer shows (read with the handshake):
+        // read instead of waiting for readability. The bytes go where the parser looks first.
+        auto buffers = client.buffer.prepare(16 * 1024);
+        auto result = co_await (client.stream->async_read_some(buffers, use_tuple) ||
+                                timer.async_wait(use_tuple));
+        if (result.index() == 0) {
+            auto [ec, n] = std::get<0>(result);
+            client.buffer.commit(n);
+            ready = n > 0;
+        }
+    } else {
+        auto result = co_await (
+            client.stream->transport().socket().async_wait(tcp::socket::wait_read, use_tuple) ||
+            timer.async_wait(use_tuple));
+        ready = result.index() == 0 && !std::get<0>(std::get<0>(result));
+    }
     client.worker.idle_sessions().remove(&timer);
-    co_return result.index() == 0 && !std::get<0>(std::get<0>(result));
+    co_return ready;
 }
 
 // Reads one request head within client.header_timeout. A Beast stream timeout would close
@@ -246,6 +262,9 @@ awaitable<void> run_client_session(tcp::socket socket, Worker& worker) {
                             peer.address().to_string(),
                             peer.port(),
                             peer.address().to_string(),
+                            {},
+                            {},
+                            {},
                             {},
                             {},
                             {},

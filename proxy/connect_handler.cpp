@@ -11,6 +11,8 @@
 #include "proxy/client_response.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/request_target.hpp"
+#include "proxy/tls_bump.hpp"
+#include "proxy/tls_interception.hpp"
 #include "proxy/transaction_scope.hpp"
 #include "proxy/tunnel_inspection.hpp"
 #include "proxy/tunnel_relay.hpp"
@@ -20,6 +22,26 @@
 namespace minewall::proxy {
 
 using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+
+// CONNECT to a blocked host with interception on: "200", then, if the client starts TLS, a
+// bumped connection whose every request gets the block page (the policy blocks each one).
+awaitable<void> serve_block_page_in_tls(ClientConnection& client, TlsInterception& tls,
+                                        const Authority& authority, const policy::Snapshot& policy,
+                                        const policy::RequestFacts& facts, weblog::WebRecord& rec) {
+    static constexpr std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
+    client.stream->transport().expires_after(client.config->client.header_timeout);
+    auto [ec, n] = co_await asio::async_write(*client.stream, asio::buffer(established), use_tuple);
+    if (ec) co_return;
+    rec.status = 403;  // what the client is going to see
+    auto inspection = co_await inspect_tunnel_start(client, policy, facts, true);
+    rec.sni = inspection.sni;
+    if (!inspection.client_hello) co_return;  // not TLS: nothing to show, just close
+    co_await bump_tunnel(client, tls, authority, inspection.sni, std::nullopt, rec);
+}
+
+}  // namespace
 
 bool connect_port_allowed(std::uint16_t port, const std::vector<std::uint16_t>& allowed) {
     return std::find(allowed.begin(), allowed.end(), port) != allowed.end();
@@ -88,6 +110,12 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         if (verdict.blocks()) {
             spdlog::info("[{}] blocked CONNECT {}: {} ({})", client.id, rec.url,
                          verdict.threat_name, verdict.evidence);
+            if (TlsInterception* tls = state.tls()) {
+                // Interception on: a browser gets the block page inside TLS (a refused
+                // CONNECT only shows a generic connection error). No origin is contacted.
+                co_await serve_block_page_in_tls(client, *tls, *authority, *policy, facts, rec);
+                co_return;
+            }
             auto page = render_block_response(
                 verdict, BlockDetails{rec.url, txn.transaction_id(), rec.start_time}, accept);
             co_await send_generated_response(client, page, refuse, rec);
@@ -137,6 +165,16 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
                 rec.request_body_bytes = client.buffer.size();
                 co_return;
             }
+        }
+        TlsInterception* tls = state.tls();
+        const bool bypass =
+            inspection.verdict && inspection.verdict->action == policy::Action::BypassInspection;
+        if (tls && inspection.client_hello && !bypass &&
+            !tls->should_splice(rec.host, inspection.sni)) {
+            rec.protocol = "HTTP_PROXY";  // the requests inside get their own HTTPS records
+            co_await bump_tunnel(client, *tls, *authority, inspection.sni,
+                                 std::move(connected.connection), rec);
+            co_return;
         }
     }
     // Bytes the client sent right behind the CONNECT head belong to the tunnel.

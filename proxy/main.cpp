@@ -18,6 +18,7 @@
 #include "proxy/proxy_state.hpp"
 #include "proxy/run_options.hpp"
 #include "proxy/server.hpp"
+#include "proxy/tls_interception.hpp"
 #include "proxy/transaction_sink.hpp"
 #include "proxy/weblog_setup.hpp"
 #include "weblog/logs_commands.hpp"
@@ -139,6 +140,19 @@ int run_proxy(const proxy::RunOptions& options) {
 
     auto policy_store = load_policy(cfg);
     if (!policy_store) return 2;
+    std::unique_ptr<proxy::TlsInterception> tls;
+    if (cfg.tls.intercept) {
+        auto created = proxy::TlsInterception::create(cfg.tls, config::effective_state_dir(cfg));
+        if (!created.interception) {
+            spdlog::critical("TLS interception: {}", created.error);
+            return 2;
+        }
+        spdlog::info("TLS interception on: clients must trust {}{}", created.ca_cert_path,
+                     created.ca_created ? " (new CA created)" : "");
+        tls = std::move(created.interception);
+    } else {
+        spdlog::info("TLS interception off: CONNECT tunnels are relayed untouched");
+    }
     auto identity = proxy::load_identity_sources(cfg.identity);
     if (!identity.sources) {
         print_errors(identity.errors);
@@ -181,6 +195,7 @@ int run_proxy(const proxy::RunOptions& options) {
             if (web_log) web_log->reopen();
         });
         server.state().set_policy_store(policy_store.get());
+        server.state().set_tls(tls.get());
         server.state().replace_identity(identity.sources);
         running = &server;
         server.listen();
@@ -238,6 +253,13 @@ int main(int argc, char** argv) {
     app.add_option("--log-level", run_options.log_level, "trace|debug|info|warn|error|critical|off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
     app.add_option("--workers", run_options.worker_threads, "I/O worker threads (0: one per core)");
+    app.add_option("--ca-dir", run_options.ca_dir,
+                   "Folder of the interception CA (ca.pem, ca.key); created when missing");
+    app.add_option("--upstream-ca", run_options.upstream_ca,
+                   "Extra CA bundle trusted when verifying origins")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--no-intercept", run_options.no_intercept,
+                 "Relay CONNECT tunnels without decrypting them");
     app.add_option("--weblog", run_options.weblog_specs,
                    "Add a web-log feed PRESET:DESTINATION, e.g. splunk:/var/log/minewall/web.log "
                    "(repeatable)");

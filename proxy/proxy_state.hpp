@@ -14,6 +14,8 @@
 
 namespace minewall::proxy {
 
+class TlsInterception;
+
 // One counter per outcome, declared once.
 struct ProxyCounters {
     std::atomic<std::uint64_t> connections_accepted{0};
@@ -48,6 +50,10 @@ class ProxyState {
 
     TransactionSink& sink() { return sink_; }
 
+    // TLS interception (owned by main); null when tls.intercept is off.
+    void set_tls(TlsInterception* tls) { tls_ = tls; }
+    TlsInterception* tls() const { return tls_; }
+
     std::shared_ptr<const IdentitySources> identity() const { return identity_.load(); }
     void replace_identity(std::shared_ptr<const IdentitySources> sources) {
         identity_.store(std::move(sources));
@@ -80,6 +86,7 @@ class ProxyState {
     std::atomic<std::shared_ptr<const config::Config>> config_;
     TransactionSink& sink_;
     policy::PolicyStore* policy_store_ = nullptr;
+    TlsInterception* tls_ = nullptr;
     std::atomic<std::shared_ptr<const IdentitySources>> identity_{
         std::make_shared<const IdentitySources>()};
     ProxyCounters counters_;

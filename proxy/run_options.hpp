@@ -15,6 +15,9 @@ struct RunOptions {
     std::string log_level;
     std::optional<unsigned> worker_threads;
     std::vector<std::string> weblog_specs;  // --weblog PRESET:DESTINATION
+    std::string ca_dir;                     // --ca-dir
+    std::string upstream_ca;                // --upstream-ca
+    bool no_intercept = false;              // --no-intercept
 };
 
 // Loads the configuration file (or the embedded default) and applies the flags on top.

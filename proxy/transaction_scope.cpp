@@ -20,6 +20,12 @@ TransactionScope::TransactionScope(ClientConnection& client, ProxyState& state)
     record_.device_owner = client.device_owner;
     record_.device_hostname = client.device_hostname;
     record_.location = client.location;
+    if (client.stream && client.stream->is_tls()) {
+        record_.ssl_decrypted = true;
+        record_.sni = client.tls_sni;
+        record_.client_tls_version = client.client_tls_version;
+        record_.server_tls_version = client.server_tls_version;
+    }
 }
 
 TransactionScope::~TransactionScope() {

@@ -32,6 +32,7 @@ awaitable<TunnelInspection> inspect_tunnel_start(ClientConnection& client,
                 auto hello = tls::parse_client_hello(bytes);
                 if (hello.status == tls::ClientHelloStatus::complete) {
                     inspection.sni = hello.info.sni;
+                    inspection.client_hello = true;
                     facts.stage = policy::Stage::ClientHello;
                     facts.sni = hello.info.sni;
                     inspection.verdict = policy.decide(facts);

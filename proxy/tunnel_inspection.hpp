@@ -24,6 +24,7 @@ inline constexpr std::size_t first_bytes_limit = 16 * 1024;
 struct TunnelInspection {
     std::string protocol = "TUNNEL";  // SSL for TLS, TUNNEL otherwise
     std::string sni;
+    bool client_hello = false;  // a complete TLS ClientHello is in client.buffer
     std::optional<policy::Verdict> verdict;
 };
 

@@ -12,7 +12,7 @@ namespace minewall::proxy {
 
 class ProxyState;
 
-enum class UpstreamFailure { None, DnsFailure, Refused, Unreachable, Timeout, Loop };
+enum class UpstreamFailure { None, DnsFailure, Refused, Unreachable, Timeout, Loop, Tls };
 
 struct UpstreamConnectResult {
     std::optional<UpstreamConnection> connection;

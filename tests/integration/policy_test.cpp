@@ -158,11 +158,22 @@ TEST_CASE("cuts a stratum tunnel before the pool receives a byte") {
     CHECK(has_pair(lines[0], "requestmethod=CONNECT"));
 }
 
-TEST_CASE("refuses CONNECT to a mining pool domain with 403") {
-    MinewallProcess proxy("log_level: info\n");
+TEST_CASE("refuses CONNECT to a mining pool domain with 403 when not intercepting") {
+    MinewallProcess proxy("log_level: info\n", {"--no-intercept"});
     auto r = curl({"-p", "-x", proxy.proxy_url(), "-w", "%{http_connect}",
                    "http://xmr.pool.minergate.com:443/"});
     CHECK(r.out == "403");
+}
+
+TEST_CASE("shows the block page inside TLS for a blocked HTTPS host when intercepting") {
+    MinewallProcess proxy("log_level: info\n");
+    auto ca = proxy.dir().file("state") + "/ca/ca.pem";
+    auto r = curl({"--cacert", ca, "-x", proxy.proxy_url(), "-H", "Accept: text/html", "-w",
+                   "\n%{http_code}", "https://coinhive.com/lib/coinhive.min.js"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("This request was blocked") != std::string::npos);
+    CHECK(r.out.find("CoinMiner") != std::string::npos);
+    CHECK(r.out.substr(r.out.size() - 3) == "403");
 }
 
 TEST_CASE("monitor mode lets miners through and records what it would have blocked") {

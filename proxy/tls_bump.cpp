@@ -1,0 +1,162 @@
+#include "proxy/tls_bump.hpp"
+
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+
+#include "certs/upstream_tls.hpp"
+#include "proxy/client_session.hpp"
+#include "proxy/proxy_state.hpp"
+#include "proxy/tls_byte_stream.hpp"
+#include "proxy/tls_interception.hpp"
+#include "proxy/upstream_source.hpp"
+#include "proxy/worker.hpp"
+
+namespace minewall::proxy {
+
+namespace {
+
+struct TlsUpstream {
+    std::optional<UpstreamConnection> connection;
+    std::string error;  // why there is none: verification failure, handshake error
+};
+
+// Wraps an origin TCP connection in verified TLS for `name` (SNI and certificate check).
+awaitable<TlsUpstream> open_tls_upstream(UpstreamConnection tcp, TlsInterception& tls,
+                                         const std::string& name,
+                                         std::chrono::milliseconds timeout) {
+    TlsUpstream result;
+    std::string error;
+    SSL* ssl = tls.new_upstream_ssl(name, error);
+    if (!ssl) {
+        result.error = error;
+        co_return result;
+    }
+    auto stream = std::make_unique<TlsByteStream>(std::move(tcp.stream->transport()), ssl);
+    stream->transport().expires_after(timeout);
+    auto ec = co_await stream->handshake_as_client();
+    stream->transport().expires_never();
+    if (ec) {
+        auto failure = certs::upstream_verify_failure(stream->native());
+        result.error = failure.problem != certs::VerifyProblem::none
+                           ? "the origin's certificate was not accepted: " + failure.reason
+                           : "TLS handshake with the origin failed: " + ec.message();
+        co_return result;
+    }
+    result.connection.emplace(UpstreamConnection{std::move(stream), {}, tcp.server_ip, false});
+    co_return result;
+}
+
+// The origin connection of a bumped tunnel: the one verified at CONNECT time, reopened (and
+// re-verified) if the origin closes it between requests.
+class TlsTunnelUpstreamSource final : public UpstreamSource {
+  public:
+    TlsTunnelUpstreamSource(ProxyState& state, TlsInterception& tls, std::string name,
+                            std::optional<UpstreamConnection> first, std::string failure)
+        : state_(state),
+          tls_(tls),
+          name_(std::move(name)),
+          held_(std::move(first)),
+          failure_(std::move(failure)) {}
+
+    awaitable<UpstreamConnectResult> acquire(const Authority& target) override {
+        UpstreamConnectResult result;
+        if (!failure_.empty()) {
+            result.failure = UpstreamFailure::Tls;
+            result.detail = failure_;
+            co_return result;
+        }
+        if (held_) {
+            result.connection.emplace(std::move(*held_));
+            result.connection->reused = true;
+            held_.reset();
+            co_return result;
+        }
+        auto cfg = state_.config();
+        auto tcp = co_await connect_upstream(target, cfg->upstream.connect_timeout, state_);
+        if (!tcp.connection) co_return tcp;
+        auto opened = co_await open_tls_upstream(std::move(*tcp.connection), tls_, name_,
+                                                 cfg->upstream.connect_timeout);
+        if (!opened.connection) {
+            result.failure = UpstreamFailure::Tls;
+            result.detail = opened.error;
+            co_return result;
+        }
+        result.connection.emplace(std::move(*opened.connection));
+        co_return result;
+    }
+
+    void release(const Authority&, UpstreamConnection connection) override {
+        held_.emplace(std::move(connection));
+    }
+
+  private:
+    ProxyState& state_;
+    TlsInterception& tls_;
+    std::string name_;
+    std::optional<UpstreamConnection> held_;
+    std::string failure_;
+};
+
+}  // namespace
+
+awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
+                            const Authority& authority, const std::string& sni,
+                            std::optional<UpstreamConnection> upstream,
+                            weblog::WebRecord& connect_record) {
+    ProxyState& state = client.worker.state();
+    const auto& cfg = *client.config;
+    const std::string name = sni.empty() ? authority.host : sni;
+
+    // The origin first: its certificate problems must be known before the client sees ours.
+    std::optional<UpstreamConnection> verified;
+    std::string upstream_failure;
+    if (upstream) {
+        auto opened = co_await open_tls_upstream(std::move(*upstream), tls, name,
+                                                 cfg.upstream.connect_timeout);
+        if (opened.connection) {
+            client.server_tls_version =
+                SSL_get_version(static_cast<TlsByteStream&>(*opened.connection->stream).native());
+            verified.emplace(std::move(*opened.connection));
+        } else {
+            upstream_failure = opened.error;
+            spdlog::warn("[{}] {}: {}", client.id, name, upstream_failure);
+        }
+    } else {
+        upstream_failure = "blocked by policy";
+    }
+
+    auto leaf = tls.leaf_for(name);
+    if (!leaf.leaf) {
+        connect_record.error = "no certificate for " + name + ": " + leaf.error;
+        co_return;
+    }
+    SSL* server_ssl = leaf.leaf->new_server_ssl();
+    if (!server_ssl) {
+        connect_record.error = "cannot create the TLS server for " + name;
+        co_return;
+    }
+    auto bumped =
+        std::make_unique<TlsByteStream>(std::move(client.stream->transport()), server_ssl);
+    bumped->transport().expires_after(cfg.client.header_timeout);
+    auto hello = client.buffer.data();
+    auto ec = co_await bumped->handshake_as_server(asio::buffer(hello.data(), hello.size()));
+    client.buffer.consume(client.buffer.size());
+    bumped->transport().expires_never();
+    client.client_tls_version = SSL_get_version(bumped->native());
+    client.tls_sni = sni;
+    client.stream = std::move(bumped);
+    connect_record.ssl_decrypted = true;
+    connect_record.client_tls_version = client.client_tls_version;
+    connect_record.server_tls_version = client.server_tls_version;
+    if (ec) {
+        // Typically the client does not trust minewall's CA (unknown_ca alert).
+        connect_record.error = "client TLS handshake failed: " + ec.message();
+        spdlog::info("[{}] TLS handshake with the client for {} failed: {}", client.id, name,
+                     ec.message());
+        co_return;
+    }
+    TlsTunnelUpstreamSource source(state, tls, name, std::move(verified), upstream_failure);
+    co_await serve_requests(client, source, &authority);
+}
+
+}  // namespace minewall::proxy

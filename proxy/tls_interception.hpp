@@ -1,0 +1,46 @@
+#pragma once
+// What bumping needs, built once at start-up: minewall's CA, the leaf issuer and its cache, the
+// client context for verified origin connections, and the splice/verify exception lists.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "certs/leaf_cert_cache.hpp"
+#include "config/config.hpp"
+
+struct ssl_ctx_st;
+struct ssl_st;
+
+namespace minewall::proxy {
+
+// True when host is one of domains or a subdomain of one (case-insensitive).
+bool matches_domain_list(std::string_view host, const std::vector<std::string>& domains);
+
+class TlsInterception {
+  public:
+    struct CreateResult {
+        std::unique_ptr<TlsInterception> interception;
+        std::string ca_cert_path;  // what browsers must trust
+        bool ca_created = false;
+        std::string error;
+    };
+    static CreateResult create(const config::TlsConfig& config, const std::string& state_dir);
+
+    // Splice rather than bump: a configured domain, or no SNI when so configured.
+    bool should_splice(std::string_view connect_host, std::string_view sni) const;
+    // A leaf certificate for the name the client asked for (cached, minted once).
+    certs::LeafResult leaf_for(std::string_view host) { return cache_->get(host); }
+    // A client SSL toward host, verified unless host is a verify exception. Caller owns it.
+    ssl_st* new_upstream_ssl(std::string_view host, std::string& error) const;
+
+    certs::LeafCertCache& cache() { return *cache_; }
+
+  private:
+    config::TlsConfig config_;
+    std::shared_ptr<const certs::LeafIssuer> issuer_;
+    std::unique_ptr<certs::LeafCertCache> cache_;
+    std::shared_ptr<ssl_ctx_st> upstream_ctx_;
+};
+
+}  // namespace minewall::proxy
