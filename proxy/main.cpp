@@ -14,6 +14,7 @@
 #include "config/config_loader.hpp"
 #include "policy/policy_commands.hpp"
 #include "policy/policy_store.hpp"
+#include "proxy/feed_downloader.hpp"
 #include "proxy/identity_sources.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/run_options.hpp"
@@ -41,6 +42,9 @@ std::unique_ptr<policy::PolicyStore> load_policy(const config::Config& cfg) {
     policy::PolicyStoreOptions options;
     options.policy_path = cfg.policy.file;
     options.feed_cache_dir = config::effective_state_dir(cfg) + "/feeds";
+    proxy::FeedDownloadOptions download;
+    download.extra_ca_file = cfg.tls.upstream_ca_file;
+    options.fetcher = std::make_shared<proxy::FeedDownloader>(download);
     auto store = std::make_unique<policy::PolicyStore>(options);
     auto result = store->reload();
     for (const auto& w : result.warnings)

@@ -217,3 +217,30 @@ TEST_CASE("blocks getwork mining over a plain HTTP POST and forwards ordinary JS
                          " fnv=" + std::to_string(OriginServer::fnv1a(ordinary)));
     CHECK(origin.requests_served() == 1);
 }
+
+TEST_CASE(
+    "downloads a URL feed at start-up and blocks what it lists, even after a restart offline") {
+    OriginServer feed_server;
+    feed_server.add_route("/pools.txt", "text/plain",
+                          "# test pool list\n0.0.0.0 pool.feedtest.example\nbad:line:here\n");
+    TempDir dir;
+    auto policy = dir.write(
+        "policy.yaml",
+        "version: 1\nfeeds:\n  - name: test-pools\n    source: " + feed_server.url("/pools.txt") +
+            "\n    format: hosts\n    refresh: 1h\n");
+    const std::string config = "policy:\n  file: " + policy + "\n";
+    const std::string state = dir.file("state");
+    {
+        MinewallProcess proxy(config, {"--no-intercept"}, state);
+        auto r = curl({"-p", "-x", proxy.proxy_url(), "-w", "%{http_connect}",
+                       "http://eu1.pool.feedtest.example:443/"});
+        CHECK(r.out == "403");
+    }
+    CHECK(feed_server.requests_served() == 1);
+    // The feed's last good copy is on disk: with the feed server unreachable it still applies.
+    feed_server.add_route("/pools.txt", "text/html", "");
+    MinewallProcess offline(config, {"--no-intercept"}, state);
+    auto r = curl({"-p", "-x", offline.proxy_url(), "-w", "%{http_connect}",
+                   "http://pool.feedtest.example:443/"});
+    CHECK(r.out == "403");
+}

@@ -13,8 +13,9 @@ namespace minewall::testing {
 class MinewallProcess {
   public:
     // config_yaml: the configuration file's text (listeners are replaced by --listen).
+    // state_dir: empty for a fresh one under the process's temp folder.
     explicit MinewallProcess(const std::string& config_yaml,
-                             std::vector<std::string> extra_args = {});
+                             std::vector<std::string> extra_args = {}, std::string state_dir = {});
     ~MinewallProcess();
 
     std::uint16_t port() const { return port_; }
