@@ -63,6 +63,20 @@ GeneratedResponse render_block_response(const policy::Verdict& v, const BlockDet
     return r;
 }
 
+policy::RequestFacts facts_from_record(policy::Stage stage, const weblog::WebRecord& rec,
+                                       std::string url) {
+    policy::RequestFacts facts;
+    facts.stage = stage;
+    facts.client_ip = rec.client_forwarded_ip.empty() ? rec.client_ip : rec.client_forwarded_ip;
+    facts.user = rec.login;
+    facts.host = rec.host;
+    facts.port = rec.port;
+    facts.method = rec.method;
+    facts.url = std::move(url);
+    facts.user_agent = rec.user_agent;
+    return facts;
+}
+
 void apply_verdict(const policy::Verdict& v, weblog::WebRecord& rec) {
     rec.blocked = v.blocks();
     rec.reason = v.reason;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "policy/request_facts.hpp"
 #include "policy/verdict.hpp"
 #include "proxy/error_page.hpp"
 #include "weblog/web_record.hpp"
@@ -23,5 +24,10 @@ GeneratedResponse render_block_response(const policy::Verdict& verdict, const Bl
 
 // Copies the verdict's NSS fields into the record (action, reason, categories, threat, rule).
 void apply_verdict(const policy::Verdict& verdict, weblog::WebRecord& record);
+
+// What the policy is told about a transaction, from what its record knows so far: the client
+// it is attributed to, the user, host, port, method and User-Agent; url with its scheme.
+policy::RequestFacts facts_from_record(policy::Stage stage, const weblog::WebRecord& record,
+                                       std::string url);
 
 }  // namespace minewall::proxy

@@ -4,6 +4,7 @@
 // Beast parsers and serializers instead of one per transport.
 #include <array>
 #include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <memory>
 
 #include "proxy/net.hpp"
@@ -64,6 +65,17 @@ class ByteStream {
     virtual void read_some(asio::mutable_buffer buffer, Handler handler) = 0;
     virtual void write_some(const ConstBuffers& buffers, Handler handler) = 0;
 };
+
+// Boost 1.81's any_completion_handler exposes an executor type Beast's stream cannot post to,
+// so the type-erased handler is handed to Asio/Beast as a plain callable carrying only the
+// caller's cancellation slot: completions run on the stream's executor (the worker's), and
+// `||` deadlines can still cancel the operation.
+inline auto cancellable_callable(ByteStream::Handler handler) {
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    return asio::bind_cancellation_slot(
+        slot,
+        [h = std::move(handler)](error_code ec, std::size_t n) mutable { std::move(h)(ec, n); });
+}
 
 class TcpByteStream final : public ByteStream {
   public:

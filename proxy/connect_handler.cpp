@@ -95,16 +95,8 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
 
     // The policy's verdict on the destination, before any connection is made.
     const auto policy = state.policy();
-    policy::RequestFacts facts;
-    facts.client_ip = client.peer_ip;
-    facts.user = rec.login;
-    facts.host = rec.host;
-    facts.port = rec.port;
-    facts.method = "CONNECT";
-    facts.url = rec.url;
-    facts.user_agent = rec.user_agent;
+    auto facts = facts_from_record(policy::Stage::Connect, rec, rec.url);
     if (policy) {
-        facts.stage = policy::Stage::Connect;
         auto verdict = policy->decide(facts);
         apply_verdict(verdict, rec);
         if (verdict.blocks()) {

@@ -182,14 +182,7 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
     if (ec) co_return;
 
     if (policy) {
-        policy::RequestFacts facts;
-        facts.client_ip = client.peer_ip;
-        facts.user = rec.login;
-        facts.host = rec.host;
-        facts.port = rec.port;
-        facts.method = rec.method;
-        facts.url = "ws://" + rec.url;
-        facts.user_agent = rec.user_agent;
+        auto facts = facts_from_record(policy::Stage::Tunnel, rec, "ws://" + rec.url);
         auto inspection = co_await inspect_tunnel_start(client, *policy, facts, false);
         if (inspection.verdict && !inspection.verdict->threat_name.empty()) {
             apply_verdict(*inspection.verdict, rec);
@@ -278,15 +271,8 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     // The policy's verdict on the request: host, URL and User-Agent.
     const auto policy = state.policy();
     if (policy) {
-        policy::RequestFacts facts;
-        facts.stage = policy::Stage::Request;
-        facts.client_ip = client.peer_ip;
-        facts.user = rec.login;
-        facts.host = rec.host;
-        facts.port = rec.port;
-        facts.method = rec.method;
-        facts.url = target->scheme + "://" + rec.url;
-        facts.user_agent = rec.user_agent;
+        auto facts =
+            facts_from_record(policy::Stage::Request, rec, target->scheme + "://" + rec.url);
         auto verdict = policy->decide(facts);
         apply_verdict(verdict, rec);
         if (verdict.blocks()) {
@@ -329,15 +315,8 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             co_return false;
         }
         request_prefix.assign(prefix_buffer.data(), prefix_buffer.size() - body.size);
-        policy::RequestFacts facts;
-        facts.stage = policy::Stage::Request;
-        facts.client_ip = client.peer_ip;
-        facts.user = rec.login;
-        facts.host = rec.host;
-        facts.port = rec.port;
-        facts.method = rec.method;
-        facts.url = target->scheme + "://" + rec.url;
-        facts.user_agent = rec.user_agent;
+        auto facts =
+            facts_from_record(policy::Stage::Request, rec, target->scheme + "://" + rec.url);
         facts.content_type = std::string(req[http::field::content_type]);
         facts.leading_bytes = request_prefix;
         auto verdict = policy->decide(facts);

@@ -3,23 +3,12 @@
 #include <sstream>
 
 #include "tests/support/minewall_process.hpp"
+#include "tests/support/nss_log.hpp"
 #include "tests/support/origin_server.hpp"
 
 using namespace minewall::testing;
 
 namespace {
-
-std::vector<std::string> log_lines(const TempDir& logs) {
-    std::vector<std::string> lines;
-    std::istringstream in(read_file(logs.file("web.log")));
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-bool has_pair(const std::string& line, const std::string& pair) {
-    return ("\t" + line + "\t").find("\t" + pair + "\t") != std::string::npos;
-}
 
 std::string weblog_to(const TempDir& logs) {
     return "weblog:\n  feeds:\n    - preset: splunk\n      destination: " + logs.file("web.log") +
@@ -54,7 +43,7 @@ TEST_CASE("proxy authentication: 407 without or with wrong credentials, the user
     CHECK(origin.requests_served() == 3);
     REQUIRE(proxy.stop() == 0);
 
-    auto lines = log_lines(dir);
+    auto lines = nss_log_lines(dir.file("web.log"));
     REQUIRE(lines.size() == 5);
     CHECK(has_pair(lines[0], "status=407"));
     CHECK(has_pair(lines[0], "user=None"));
@@ -80,7 +69,7 @@ TEST_CASE(
     CHECK(curl({"-x", proxy.proxy_url(), "-H", "X-Forwarded-For: 192.0.2.77", origin.url("/hello")})
               .exit_code == 0);
     REQUIRE(proxy.stop() == 0);
-    auto lines = log_lines(dir);
+    auto lines = nss_log_lines(dir.file("web.log"));
     REQUIRE(lines.size() == 2);
     CHECK(has_pair(lines[0], "user=build-bot"));
     CHECK(has_pair(lines[0], "department=Engineering"));

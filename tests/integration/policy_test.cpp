@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "tests/support/minewall_process.hpp"
+#include "tests/support/nss_log.hpp"
 #include "tests/support/origin_server.hpp"
 #include "tests/support/raw_client.hpp"
 #include "tests/unit/policy/wasm_module_builder.hpp"
@@ -16,18 +17,6 @@ namespace {
 std::string with_log(const TempDir& logs, const std::string& extra = "") {
     return "weblog:\n  feeds:\n    - preset: splunk\n      destination: " + logs.file("web.log") +
            "\n" + extra;
-}
-
-std::vector<std::string> log_lines(const TempDir& logs) {
-    std::vector<std::string> lines;
-    std::istringstream in(read_file(logs.file("web.log")));
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-bool has_pair(const std::string& line, const std::string& pair) {
-    return ("\t" + line + "\t").find("\t" + pair + "\t") != std::string::npos;
 }
 
 // A small valid WebAssembly module exporting one function under `name`, and its memory.
@@ -87,7 +76,7 @@ TEST_CASE("blocks miner User-Agents with a block page and an NSS record naming t
     CHECK(browser.out == "hello from origin\n");
     CHECK(origin.requests_served() == 1);
     REQUIRE(proxy.stop() == 0);
-    auto lines = log_lines(logs);
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 2);
     CHECK(has_pair(lines[0], "action=Blocked"));
     CHECK(has_pair(lines[0], "status=403"));
@@ -116,7 +105,7 @@ TEST_CASE("blocks a page that embeds a browser miner and passes an ordinary page
     auto page = curl({"-x", proxy.proxy_url(), origin.url("/news.html")});
     CHECK(page.out.find("Mining stocks rally") != std::string::npos);
     REQUIRE(proxy.stop() == 0);
-    auto lines = log_lines(logs);
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 2);
     CHECK(has_pair(lines[0], "action=Blocked"));
     CHECK(lines[0].find("threatname=CoinMiner.JS.") != std::string::npos);
@@ -151,7 +140,7 @@ TEST_CASE("cuts a stratum tunnel before the pool receives a byte") {
     CHECK(r.response == "HTTP/1.1 200 Connection established\r\n\r\n");
     REQUIRE(proxy.stop() == 0);
     CHECK(pool.received() == 0);
-    auto lines = log_lines(logs);
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 1);
     CHECK(has_pair(lines[0], "action=Blocked"));
     CHECK(has_pair(lines[0], "threatname=CoinMiner.Stratum"));
@@ -184,7 +173,7 @@ TEST_CASE("monitor mode lets miners through and records what it would have block
     auto r = curl({"-x", proxy.proxy_url(), "-A", "xmrig/6.20.0", origin.url("/hello")});
     CHECK(r.out == "hello from origin\n");
     REQUIRE(proxy.stop() == 0);
-    auto lines = log_lines(logs);
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 1);
     CHECK(has_pair(lines[0], "action=Allowed"));
     CHECK(has_pair(lines[0], "status=200"));

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "tests/support/minewall_process.hpp"
+#include "tests/support/nss_log.hpp"
 #include "tests/support/tls_origin.hpp"
 
 using namespace minewall::testing;
@@ -18,14 +19,6 @@ std::string config_for(const TlsOrigin& origin, const TempDir& logs,
 
 std::string minewall_ca(const MinewallProcess& proxy) {
     return proxy.dir().file("state") + "/ca/ca.pem";
-}
-
-std::vector<std::string> log_lines(const TempDir& logs) {
-    std::vector<std::string> lines;
-    std::istringstream in(read_file(logs.file("web.log")));
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
 }
 
 }  // namespace
@@ -44,7 +37,7 @@ TEST_CASE("bumps HTTPS: the client sees a leaf from minewall's CA and every requ
     CHECK(r.err.find("subjectAltName: host \"localhost\" matched cert's \"localhost\"") !=
           std::string::npos);
     REQUIRE(proxy.stop() == 0);
-    auto lines = log_lines(logs);
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 3);  // two HTTPS requests, then the CONNECT that carried them
     CHECK(lines[0].find("\tprotocol=HTTPS\t") != std::string::npos);
     CHECK(lines[0].find("\turl=localhost:" + std::to_string(origin.port()) + "/first\t") !=
@@ -85,7 +78,7 @@ TEST_CASE("a spliced domain keeps the origin's own certificate") {
     CHECK(r.out == "200");
     CHECK(r.err.find("issuer: CN=minewall test origin CA") != std::string::npos);
     REQUIRE(proxy.stop() == 0);
-    auto lines = log_lines(logs);
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find("\tprotocol=SSL\t") != std::string::npos);
 }

@@ -6,25 +6,12 @@
 #include <thread>
 
 #include "tests/support/minewall_process.hpp"
+#include "tests/support/nss_log.hpp"
 #include "tests/support/origin_server.hpp"
 
 using namespace minewall::testing;
 
-namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
-bool has_pair(const std::string& line, const std::string& pair) {
-    return ("\t" + line + "\t").find("\t" + pair + "\t") != std::string::npos;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TEST_CASE("writes one splunk NSS record per transaction to the configured file") {
     OriginServer origin;
@@ -37,7 +24,7 @@ TEST_CASE("writes one splunk NSS record per transaction to the configured file")
     CHECK(curl({"-x", proxy.proxy_url(), "http://no-such-host.invalid/x"}).exit_code == 0);
     REQUIRE(proxy.stop() == 0);
 
-    auto lines = lines_of(read_file(logs.file("web.log")));
+    auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 2);
     auto port = std::to_string(origin.port());
     CHECK(has_pair(lines[0], "action=Allowed"));
@@ -52,7 +39,7 @@ TEST_CASE("writes one splunk NSS record per transaction to the configured file")
     CHECK(has_pair(lines[1], "status=502"));
     CHECK(has_pair(lines[1], "serverip=0.0.0.0"));
     CHECK(has_pair(lines[1], "hostname=no-such-host.invalid"));
-    auto json = lines_of(read_file(logs.file("web.json")));
+    auto json = nss_log_lines(logs.file("web.json"));
     REQUIRE(json.size() == 2);
     CHECK(json[0].rfind("{", 0) == 0);
 }
@@ -71,8 +58,8 @@ TEST_CASE("reopens the log file on SIGUSR1 for logrotate") {
     REQUIRE(proxy.process().wait_for_output("reopening log files", std::chrono::seconds(10)));
     CHECK(curl({"-x", proxy.proxy_url(), origin.url("/status/204")}).exit_code == 0);
     REQUIRE(proxy.stop() == 0);
-    CHECK(lines_of(read_file(logs.file("web.log.1"))).size() == 1);
-    auto fresh = lines_of(read_file(logs.file("web.log")));
+    CHECK(nss_log_lines(logs.file("web.log.1")).size() == 1);
+    auto fresh = nss_log_lines(logs.file("web.log"));
     REQUIRE(fresh.size() == 1);
     CHECK(has_pair(fresh[0], "status=204"));
 }
@@ -88,7 +75,7 @@ TEST_CASE("--weblog adds a feed and an unknown preset is a start-up error") {
             0);
         REQUIRE(proxy.stop() == 0);
     }
-    auto cef = lines_of(read_file(logs.file("cef.log")));
+    auto cef = nss_log_lines(logs.file("cef.log"));
     REQUIRE(cef.size() == 1);
     CHECK(cef[0].find(" CEF:0|Zscaler|NSSWeblog|") !=
           std::string::npos);  // after the syslog header
