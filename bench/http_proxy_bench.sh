@@ -61,8 +61,10 @@ need_fds=$((MEM_CONNS * 2 + 256))
 tmp="$(mktemp -d /tmp/minewall-bench.XXXXXX)"
 chmod 755 "$tmp" # nginx workers (nobody) and squid (proxy) drop root and must reach their files
 pids=()
+wrk_pid=""
 cleanup() {
   local pid
+  [ -z "$wrk_pid" ] || kill -TERM "$wrk_pid" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -193,19 +195,31 @@ clk_tck="$(getconf CLK_TCK)"
 # Writing 5 to clear_refs resets the peak RSS, so each phase reports its own peak.
 reset_hwm() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
 
+# wrk runs in the background and the shell waits for it, so Ctrl-C or SIGTERM is handled at
+# once (bash defers traps until a foreground command ends) and cleanup can stop wrk too.
+run_wrk_bounded() { # output-file wrk-args...
+  local file="$1" rc=0
+  shift
+  wrk "$@" >"$file" 2>&1 &
+  wrk_pid=$!
+  wait "$wrk_pid" || rc=$?
+  wrk_pid=""
+  return "$rc"
+}
+
 declare -A R # R[target,case,field]
 # run_wrk target case address script conns
 run_wrk() {
   local target="$1" mode="$2" addr="$3" script="$4" conns="$5" pid="" out line field
   case "$target" in squid) pid="$squid_pid" ;; minewall) pid="$minewall_pid" ;; esac
   if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
-    wrk -t"$THREADS" -c"$conns" -d"$WARMUP" -s "$script" "http://$addr/" >/dev/null 2>&1 || true
+    run_wrk_bounded /dev/null -t"$THREADS" -c"$conns" -d"$WARMUP" -s "$script" "http://$addr/" || true
   fi
   local cpu0=0
   [ -z "$pid" ] || { reset_hwm "$pid"; cpu0="$(cpu_ticks "$pid")"; }
-  out="$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" --latency -s "$script" "http://$addr/" 2>&1)" ||
-    die "wrk failed against $target: $out"
-  echo "$out" >"$tmp/wrk-$target-$mode.txt"
+  run_wrk_bounded "$tmp/wrk-$target-$mode.txt" -t"$THREADS" -c"$conns" -d"$DURATION" --latency \
+    -s "$script" "http://$addr/" || die "wrk failed against $target: $(cat "$tmp/wrk-$target-$mode.txt")"
+  out="$(cat "$tmp/wrk-$target-$mode.txt")"
   line="$(grep '^RESULT ' <<<"$out")" || die "no RESULT line from wrk ($target $mode): $out"
   for field in ${line#RESULT }; do R[$target,$mode,${field%%=*}]="${field#*=}"; done
   R[$target,$mode,rss_mib]="-"
@@ -220,9 +234,10 @@ run_wrk() {
   local k="$target,$mode" errs
   errs=$((R[$k,err_connect] + R[$k,err_read] + R[$k,err_write] + R[$k,err_status] + R[$k,err_timeout]))
   R[$k,errors]="$errs"
-  log "$(printf '%-8s %-9s %9s req/s  p50 %7s ms  p99 %8s ms  peakRSS %5s MiB  CPU %5s us/req  errors %s' \
+  log "$(printf '%-8s %-9s %9s req/s  p50 %7s ms  p99 %8s ms  peakRSS %5s MiB  CPU %5s us/req' \
     "$target" "$mode" "${R[$k,rps]}" "${R[$k,p50_ms]}" "${R[$k,p99_ms]}" "${R[$k,rss_mib]}" \
-    "${R[$k,cpu_us]}" "$errs")"
+    "${R[$k,cpu_us]}")  errors $errs (connect ${R[$k,err_connect]} read ${R[$k,err_read]}" \
+    "write ${R[$k,err_write]} non-2xx/3xx ${R[$k,err_status]} timeout>2s ${R[$k,err_timeout]})"
 }
 
 # Task CPU ticks of the whole machine (user+nice+system+steal: irq/softirq time is not charged
