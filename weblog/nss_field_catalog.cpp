@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "text/ascii_text.hpp"
 #include "weblog/nss_value_encoding.hpp"
 
 namespace minewall::weblog {
@@ -42,17 +43,6 @@ std::string_view strip_port(std::string_view host) {
     const auto colon = host.rfind(':');
     if (colon != std::string_view::npos && host.find(':') == colon) return host.substr(0, colon);
     return host;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
 }
 
 std::uint64_t non_negative(std::int64_t v) {
@@ -313,8 +303,8 @@ void Catalog::build() {
         [](const RenderInput& in, std::string&) -> std::string_view {
             const WebRecord& r = in.record;
             if (r.sni.empty() || r.host.empty()) return {};
-            return iequals(strip_port(r.host), r.sni) ? std::string_view{}
-                                                      : std::string_view{r.sni};
+            return text::iequals(strip_port(r.host), r.sni) ? std::string_view{}
+                                                            : std::string_view{r.sni};
         },
         "None", E::UrlHex);
     unknown_text("df_hosthead", "None");

@@ -3,19 +3,10 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "text/ascii_text.hpp"
+
 namespace minewall::weblog {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
 
 LineParseResult parse_json(std::string_view line) {
     LineParseResult result;
@@ -194,7 +185,8 @@ LineParseResult parse_cef(std::string_view line) {
     }
     ParsedLogRecord rec;
     rec.syntax = LogSyntax::Cef;
-    if (at > 0) rec.fields.emplace_back("SyslogHeader", std::string(trim(line.substr(0, at))));
+    if (at > 0)
+        rec.fields.emplace_back("SyslogHeader", std::string(text::trim(line.substr(0, at))));
     std::vector<std::string> header;
     const std::size_t body = split_header(line.substr(at + 4), 7, header);
     if (body == std::string_view::npos) {
@@ -220,7 +212,8 @@ LineParseResult parse_leef(std::string_view line) {
     }
     ParsedLogRecord rec;
     rec.syntax = LogSyntax::Leef;
-    if (at > 0) rec.fields.emplace_back("SyslogHeader", std::string(trim(line.substr(0, at))));
+    if (at > 0)
+        rec.fields.emplace_back("SyslogHeader", std::string(text::trim(line.substr(0, at))));
     const std::string_view rest = line.substr(at + 5);
     const bool v2 = rest.starts_with("2");
     std::vector<std::string> header;
@@ -277,7 +270,7 @@ std::string ParsedLogRecord::value_or(std::string_view key, std::string_view fal
 }
 
 LineParseResult parse_nss_line(std::string_view line, LogSyntax syntax) {
-    line = trim(line);
+    line = text::trim(line);
     if (line.empty()) return LineParseResult{{}, "empty line"};
     if (syntax == LogSyntax::Auto) {
         if (line.front() == '{' || line.front() == '[') {

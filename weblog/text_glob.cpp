@@ -1,10 +1,12 @@
 #include "weblog/text_glob.hpp"
 
+#include "text/ascii_text.hpp"
+
 namespace minewall::weblog {
 namespace {
 
 char fold(char c, bool ignore_case) {
-    return ignore_case && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    return ignore_case ? text::to_lower(c) : c;
 }
 
 }  // namespace

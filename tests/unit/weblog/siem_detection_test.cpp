@@ -10,6 +10,7 @@
 #include <cctype>
 
 #include "tests/unit/weblog/sample_records.hpp"
+#include "text/ascii_text.hpp"
 #include "weblog/nss_format.hpp"
 #include "weblog/nss_line_parser.hpp"
 #include "weblog/nss_presets.hpp"
@@ -62,10 +63,6 @@ std::vector<ParsedLogRecord> render_and_parse(std::string_view preset,
     return events;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && glob_matches(a, b);
-}
-
 // Splunk field=value: the field exists and matches case-insensitively with wildcards.
 bool splunk_match(const ParsedLogRecord& e, std::string_view field, std::string_view pattern) {
     const std::string* v = e.find(field);
@@ -98,7 +95,7 @@ bool kql_has(std::string_view text, std::string_view term) {
             t.push_back(text[i]);
             continue;
         }
-        if (iequals(t, term)) return true;
+        if (minewall::text::iequals(t, term)) return true;
         t.clear();
     }
     return false;
