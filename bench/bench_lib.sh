@@ -200,7 +200,7 @@ verdict() { [ "$1" = 1 ] && echo MET || echo MISSED; }
 at_least() { awk -v r="$1" -v t="$2" 'BEGIN{print (r != "n/a" && r >= t) ? 1 : 0}'; }
 # Median of the numbers given as arguments ("-" when none).
 median() {
-  printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
+  printf '%s\n' "$@" | { grep -E '^[0-9.]+$' || true; } | sort -g |
     awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
       else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
