@@ -36,11 +36,12 @@ struct UaPattern {
     std::string threat_name;
 };
 
-// A candidate match found while evaluating one request.
+// A candidate match found while evaluating one request. Views into the facts, the snapshot or
+// decide()'s scratch strings, all alive until decide() returns: collecting hits allocates nothing.
 struct Hit {
     std::uint32_t ref = 0;
-    std::string evidence;
-    std::string threat_name;  // overrides the ref's (User-Agent terms)
+    std::string_view evidence;
+    std::string_view threat_name;  // overrides the ref's (User-Agent terms)
 };
 
 bool host_within(std::string_view host, std::string_view domain) {
@@ -85,18 +86,16 @@ struct Snapshot::Impl {
         return false;
     }
 
-    void collect_host(std::string_view raw, std::vector<Hit>& hits) const {
+    // `scratch` holds the canonical host when it differs from `raw`; the hits point into it.
+    void collect_host(std::string_view raw, std::string& scratch, std::vector<Hit>& hits) const {
         if (raw.empty()) return;
-        std::string scratch;
         std::string_view host = canonical_host(raw, scratch);
         if (auto ip = parse_ip_literal(host)) {
-            ips.match(*ip, [&](std::uint32_t ref, unsigned) {
-                hits.push_back({ref, std::string(host), {}});
-            });
+            ips.match(*ip, [&](std::uint32_t ref, unsigned) { hits.push_back({ref, host, {}}); });
             return;
         }
         domains.match(host, [&](std::uint32_t ref, std::string_view matched) {
-            hits.push_back({ref, std::string(matched), {}});
+            hits.push_back({ref, matched, {}});
         });
     }
 
@@ -134,12 +133,8 @@ struct Snapshot::Impl {
     }
 
     Verdict detection_verdict(const Detection& d, Detector detector, std::string_view rule) const {
-        Finding f{detector,
-                  d.threat_name,
-                  d.evidence,
-                  std::string(rule),
-                  std::string(vocab::kFeedBuiltin),
-                  default_risk_score(detector)};
+        Finding f{detector, d.threat_name,       d.evidence,
+                  rule,     vocab::kFeedBuiltin, default_risk_score(detector)};
         return block_verdict(f);
     }
 
@@ -247,6 +242,29 @@ Snapshot::BuildResult Snapshot::build(const PolicyDocument& document, std::vecto
         }
         m.ua_patterns.push_back({ref, std::move(evidence), std::move(threat)});
     };
+
+    // Size the domain table once: a million-name feed then loads without rehashing.
+    {
+        std::size_t names = 0, bytes = 0;
+        auto count = [&](const std::string& d) {
+            ++names;
+            bytes += d.size();
+        };
+        for (const auto& rule : document.rules) {
+            for (const auto& d : rule.domains)
+                count(d);
+            for (const auto& h : rule.hosts)
+                count(h);
+        }
+        for (const auto& feed : feeds) {
+            if (feed.origin == "missing") continue;
+            for (const auto& d : feed.entries.domains)
+                count(d.domain);
+            for (const auto& d : feed.entries.exception_domains)
+                count(d.domain);
+        }
+        m.domains.reserve(names, bytes);
+    }
 
     // 1. Rules of the policy file.
     for (const auto& rule : document.rules) {
@@ -404,8 +422,10 @@ Verdict Snapshot::decide(const RequestFacts& facts) const {
     hits.clear();
 
     // One pass per field.
-    m.collect_host(facts.host, hits);
-    if (!facts.sni.empty() && facts.sni != facts.host) m.collect_host(facts.sni, hits);
+    std::string host_scratch;
+    std::string sni_scratch;
+    m.collect_host(facts.host, host_scratch, hits);
+    if (!facts.sni.empty() && facts.sni != facts.host) m.collect_host(facts.sni, sni_scratch, hits);
     if (!facts.url.empty() && m.url_set.match(facts.url, ids)) {
         std::string scratch;
         std::string_view host = canonical_host(facts.host, scratch);

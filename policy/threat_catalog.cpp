@@ -48,25 +48,27 @@ int default_risk_score(Detector detector) {
 }
 
 Verdict threat_verdict(const Finding& finding, bool monitor) {
-    Verdict v;
-    v.action = Action::Block;
-    v.monitor_only = monitor;
-    // Monitor mode lets the transaction through, so the log says what happened: Allowed.
-    v.reason = std::string(monitor ? vocab::kReasonAllowed : vocab::kReasonCryptomining);
-    v.url_category = std::string(vocab::kCategoryCryptomining);
-    v.url_super_category = std::string(vocab::kSuperCategorySecurity);
-    v.url_class = std::string(vocab::kClassSecurityRisk);
-    v.threat_name = finding.threat_name;
-    v.threat_category = std::string(vocab::kThreatCategory);
-    v.threat_class = std::string(vocab::kThreatClass);
-    v.risk_score =
-        finding.risk_score > 0 ? finding.risk_score : default_risk_score(finding.detector);
-    v.rule = finding.rule;
-    v.rule_type = std::string(vocab::kRuleTypeCryptomining);
-    v.feed = finding.feed;
-    v.detector = std::string(detector_name(finding.detector));
-    v.evidence = finding.evidence;
-    return v;
+    // Built in place, field by field, so no string is first given its allowed-verdict default
+    // and then replaced (a block on the hot path costs only the allocations its text needs).
+    return Verdict{
+        .action = Action::Block,
+        .monitor_only = monitor,
+        // Monitor mode lets the transaction through, so the log says what happened: Allowed.
+        .reason = std::string(monitor ? vocab::kReasonAllowed : vocab::kReasonCryptomining),
+        .url_category = std::string(vocab::kCategoryCryptomining),
+        .url_super_category = std::string(vocab::kSuperCategorySecurity),
+        .url_class = std::string(vocab::kClassSecurityRisk),
+        .threat_name = std::string(finding.threat_name),
+        .threat_category = std::string(vocab::kThreatCategory),
+        .threat_class = std::string(vocab::kThreatClass),
+        .risk_score =
+            finding.risk_score > 0 ? finding.risk_score : default_risk_score(finding.detector),
+        .rule = std::string(finding.rule),
+        .rule_type = std::string(vocab::kRuleTypeCryptomining),
+        .feed = std::string(finding.feed),
+        .detector = std::string(detector_name(finding.detector)),
+        .evidence = std::string(finding.evidence),
+    };
 }
 
 }  // namespace minewall::policy

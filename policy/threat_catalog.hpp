@@ -55,13 +55,14 @@ inline constexpr std::string_view kWasmCryptoNight = "CoinMiner.WASM.CryptoNight
 // Risk scores (0..100, NSS page risk; 90+ renders as threatseverity Critical).
 int default_risk_score(Detector detector);
 
-// What a detector found, before the policy turns it into a verdict.
+// What a detector found, before the policy turns it into a verdict. Views: a Finding lives only
+// for the threat_verdict() call that copies it into the Verdict (one copy, not two).
 struct Finding {
     Detector detector = Detector::PoolHost;
-    std::string threat_name;
-    std::string evidence;
-    std::string rule;
-    std::string feed;
+    std::string_view threat_name;
+    std::string_view evidence;
+    std::string_view rule;
+    std::string_view feed;
     int risk_score = 0;
 };
 
