@@ -1,17 +1,10 @@
 #include "weblog/http_batch_sink.hpp"
 
-#include <pthread.h>
-#include <signal.h>
-
-#include <atomic>
 #include <charconv>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
-#include "weblog/delivery_queue.hpp"
+#include "text/ascii_text.hpp"
+#include "weblog/delivery_loop.hpp"
 #include "weblog/feed_options.hpp"
-#include "weblog/outbound_connection.hpp"
 
 namespace minewall::weblog {
 namespace {
@@ -20,14 +13,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxHead = 64 * 1024;
 constexpr std::size_t kKeptBody = 2048;  // of an error answer, for the operator
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 struct HttpAnswer {
     int status = 0;
@@ -84,7 +69,7 @@ std::optional<HttpAnswer> read_answer(OutboundConnection& conn, std::chrono::mil
         pos = eol + 2;
         const std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) continue;
-        const std::string name = lower(line.substr(0, colon));
+        const std::string name = text::to_lower(line.substr(0, colon));
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && value.front() == ' ')
             value.remove_prefix(1);
@@ -93,9 +78,9 @@ std::optional<HttpAnswer> read_answer(OutboundConnection& conn, std::chrono::mil
             std::from_chars(value.data(), value.data() + value.size(), n);
             length = n;
         } else if (name == "transfer-encoding") {
-            chunked = lower(value).find("chunked") != std::string::npos;
+            chunked = text::to_lower(value).find("chunked") != std::string::npos;
         } else if (name == "connection") {
-            answer.close = lower(value).find("close") != std::string::npos;
+            answer.close = text::to_lower(value).find("close") != std::string::npos;
         }
     }
     buf.erase(0, head_end + 4);
@@ -130,13 +115,6 @@ std::optional<HttpAnswer> read_answer(OutboundConnection& conn, std::chrono::mil
         error.clear();
     }
     return answer;
-}
-
-void block_sigpipe() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
 }  // namespace
@@ -179,100 +157,59 @@ std::optional<HttpUrl> parse_http_url(std::string_view url, std::string& error) 
     return out;
 }
 
-struct HttpBatchSink::Impl {
-    std::string name;
-    HttpDestination destination;
-    HttpUrl url;
-    DeliveryOptions delivery;
-    DeliveryQueue queue;
+namespace {
 
-    std::atomic<bool> stop{false};
-    std::atomic<bool> connected{false};
-    std::atomic<std::uint64_t> written{0};
-    std::atomic<std::uint64_t> rejected{0};  // HTTP 400
-    std::mutex stop_mutex;
-    std::condition_variable stop_cv;
-    mutable std::mutex error_mutex;
-    std::string last_error;
-    std::thread thread;
+// Batches by size and time, one POST at a time on a kept-alive connection; 2xx delivers,
+// 400 drops (counted), anything else retries the same batch later.
+class HttpBatchDelivery final : public DeliveryProtocol {
+  public:
+    HttpBatchDelivery(HttpDestination destination, HttpUrl url)
+        : destination_(std::move(destination)), url_(std::move(url)) {}
 
-    // Sink thread only:
-    std::unique_ptr<OutboundConnection> connection;
-    std::vector<std::string> batch;
-    std::chrono::milliseconds backoff;
-    SteadyClock::time_point next_attempt{};
-
-    Impl(std::string n, HttpDestination d, HttpUrl u, DeliveryOptions o,
-         std::unique_ptr<SpillFile> spill)
-        : name(std::move(n)),
-          destination(std::move(d)),
-          url(std::move(u)),
-          delivery(std::move(o)),
-          queue(delivery.memory_records, std::move(spill)),
-          backoff(delivery.backoff_initial) {}
-
-    void set_error(std::string e) {
-        std::lock_guard lock(error_mutex);
-        last_error = std::move(e);
-    }
-
-    void sleep_until(SteadyClock::time_point until) {
-        std::unique_lock lock(stop_mutex);
-        stop_cv.wait_until(lock, until, [&] { return stop.load(); });
-    }
-
-    void run() {
-        block_sigpipe();
-        bool stop_seen = false;
-        SteadyClock::time_point stop_deadline = SteadyClock::time_point::max();
-        for (;;) {
-            if (stop && !stop_seen) {
-                stop_seen = true;
-                stop_deadline = SteadyClock::now() + delivery.shutdown_timeout;
-            }
-            if (stop_seen &&
-                ((batch.empty() && queue.size() == 0) || SteadyClock::now() >= stop_deadline)) {
-                break;
-            }
-            if (batch.empty()) {
-                fill_batch(stop_seen);
-                if (batch.empty()) continue;
-            }
-            if (SteadyClock::now() < next_attempt) {
-                sleep_until(std::min(next_attempt, stop_deadline));
-                continue;
-            }
-            post();
+    void deliver(DeliveryLoop& loop, bool stopping, Clock::time_point limit) override {
+        if (batch_.empty()) {
+            fill_batch(loop, stopping);
+            if (batch_.empty()) return;
         }
-        connection.reset();
-        connected = false;
-        queue.persist(batch);
-        batch.clear();
+        if (loop.wait_for_retry(limit)) return;
+        post(loop);
     }
 
-    void fill_batch(bool urgent) {
-        const std::size_t max_bytes = std::max<std::size_t>(destination.max_batch_bytes, 1);
-        queue.take(batch, SIZE_MAX, max_bytes, std::chrono::milliseconds(100));
-        if (batch.empty()) return;
-        const auto started = SteadyClock::now();
+    bool holds_records() const override { return !batch_.empty(); }
+
+    void finish(DeliveryLoop& loop) override {
+        loop.disconnect();
+        loop.queue().persist(batch_);
+        batch_.clear();
+    }
+
+  private:
+    // Takes what is queued, then (unless `urgent`) waits up to max_batch_delay for more
+    // until max_batch_bytes.
+    void fill_batch(DeliveryLoop& loop, bool urgent) {
+        DeliveryQueue& queue = loop.queue();
+        const std::size_t max_bytes = std::max<std::size_t>(destination_.max_batch_bytes, 1);
+        queue.take(batch_, SIZE_MAX, max_bytes, std::chrono::milliseconds(100));
+        if (batch_.empty()) return;
+        const auto started = Clock::now();
         std::size_t bytes = 0;
-        for (const auto& l : batch)
+        for (const auto& l : batch_)
             bytes += l.size();
-        while (bytes < max_bytes && !urgent && !stop) {
+        while (bytes < max_bytes && !urgent && !loop.stop_requested()) {
             const auto left =
-                destination.max_batch_delay -
-                std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
+                destination_.max_batch_delay -
+                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
             if (left.count() <= 0) break;
-            const std::size_t before = batch.size();
-            queue.take(batch, SIZE_MAX, max_bytes - bytes, left);
-            for (std::size_t i = before; i < batch.size(); ++i)
-                bytes += batch[i].size();
+            const std::size_t before = batch_.size();
+            queue.take(batch_, SIZE_MAX, max_bytes - bytes, left);
+            for (std::size_t i = before; i < batch_.size(); ++i)
+                bytes += batch_[i].size();
         }
     }
 
     std::string request_for(const std::vector<std::string>& lines) const {
         std::string body;
-        if (destination.json_array) {
+        if (destination_.json_array) {
             body += '[';
             for (std::size_t i = 0; i < lines.size(); ++i) {
                 if (i) body += ',';
@@ -285,68 +222,63 @@ struct HttpBatchSink::Impl {
                 body += l;
         }
         std::string req =
-            "POST " + url.target + " HTTP/1.1\r\nHost: " + url.host_header +
+            "POST " + url_.target + " HTTP/1.1\r\nHost: " + url_.host_header +
             "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
             "\r\nConnection: keep-alive\r\n";
-        if (!destination.token.empty())
-            req += "Authorization: Splunk " + destination.token + "\r\n";
-        for (const auto& [k, v] : destination.headers)
+        if (!destination_.token.empty())
+            req += "Authorization: Splunk " + destination_.token + "\r\n";
+        for (const auto& [k, v] : destination_.headers)
             req += k + ": " + v + "\r\n";
         req += "\r\n";
         req += body;
         return req;
     }
 
-    void retry_later(const std::string& error) {
-        set_error(error);
-        connection.reset();
-        connected = false;
-        next_attempt = SteadyClock::now() + backoff;
-        backoff = std::min(backoff * 2, delivery.backoff_max);
-    }
-
-    void post() {
-        const std::string request = request_for(batch);
+    void post(DeliveryLoop& loop) {
+        const std::string request = request_for(batch_);
         // A kept-alive connection may have been closed by the server while idle: one fresh
         // attempt is made at once before backing off.
         for (int attempt = 0; attempt < 2; ++attempt) {
-            const bool reused = connection != nullptr;
+            const bool reused = loop.connection() != nullptr;
+            if (!reused && !loop.connect(url_.host, url_.port, destination_.tls)) return;
+            OutboundConnection& connection = *loop.connection();
             std::string error;
-            if (!connection) {
-                connection =
-                    OutboundConnection::open(url.host, url.port, destination.tls,
-                                             delivery.connect_timeout, delivery.io_timeout, error);
-                if (!connection) return retry_later(error);
-            }
-            connected = true;
-            if (!connection->write_all(request, error)) {
-                connection.reset();
+            if (!connection.write_all(request, error)) {
+                loop.drop_connection();
                 if (reused) continue;
-                return retry_later(error);
+                return loop.retry_later(error);
             }
-            const auto answer = read_answer(*connection, delivery.io_timeout, error);
+            const auto answer = read_answer(connection, loop.options().io_timeout, error);
             if (!answer) {
-                connection.reset();
+                loop.drop_connection();
                 if (reused && error.starts_with("connection closed")) continue;
-                return retry_later(error);
+                return loop.retry_later(error);
             }
-            if (answer->close) connection.reset();
+            if (answer->close) loop.drop_connection();
             if (answer->status >= 200 && answer->status < 300) {
-                written += batch.size();
-                backoff = delivery.backoff_initial;
+                loop.count_written(batch_.size());
+                loop.reset_backoff();
             } else if (answer->status == 400) {
-                rejected += batch.size();  // the receiver cannot parse it: retrying cannot help
-                set_error("HTTP 400, batch of " + std::to_string(batch.size()) +
-                          " records dropped: " + answer->body);
+                // The receiver cannot parse it: retrying cannot help.
+                loop.count_rejected(batch_.size());
+                loop.set_error("HTTP 400, batch of " + std::to_string(batch_.size()) +
+                               " records dropped: " + answer->body);
             } else {
-                return retry_later("HTTP " + std::to_string(answer->status) + ": " + answer->body);
+                return loop.retry_later("HTTP " + std::to_string(answer->status) + ": " +
+                                        answer->body);
             }
-            queue.finished(batch.size());
-            batch.clear();
+            loop.queue().finished(batch_.size());
+            batch_.clear();
             return;
         }
     }
+
+    const HttpDestination destination_;
+    const HttpUrl url_;
+    std::vector<std::string> batch_;  // taken from the queue, sent until 2xx or 400
 };
+
+}  // namespace
 
 std::unique_ptr<HttpBatchSink> HttpBatchSink::open(const std::string& feed_name,
                                                    const HttpDestination& destination,
@@ -359,54 +291,11 @@ std::unique_ptr<HttpBatchSink> HttpBatchSink::open(const std::string& feed_name,
     }
     HttpDestination d = destination;
     d.tls.enabled = url->tls;
-    std::unique_ptr<SpillFile> spill;
-    if (!delivery.spill_dir.empty()) {
-        spill = SpillFile::open(delivery.spill_dir, feed_name, delivery.spill_max_bytes, error);
-        if (!spill) return nullptr;
-    }
-    auto impl = std::make_unique<Impl>(feed_name, std::move(d), std::move(*url), delivery,
-                                       std::move(spill));
-    Impl* raw = impl.get();
-    raw->thread = std::thread([raw] { raw->run(); });
-    return std::unique_ptr<HttpBatchSink>(new HttpBatchSink(std::move(impl)));
-}
-
-HttpBatchSink::HttpBatchSink(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-
-HttpBatchSink::~HttpBatchSink() {
-    close();
-}
-
-void HttpBatchSink::write(std::vector<std::string>& lines) {
-    impl_->queue.push(lines);
-}
-
-void HttpBatchSink::close() {
-    if (!impl_->thread.joinable()) return;
-    {
-        std::lock_guard lock(impl_->stop_mutex);
-        impl_->stop = true;
-    }
-    impl_->stop_cv.notify_all();
-    impl_->queue.interrupt();
-    impl_->thread.join();
-}
-
-bool HttpBatchSink::idle() const {
-    return impl_->queue.size() == 0 && impl_->queue.in_flight() == 0;
-}
-
-SinkStats HttpBatchSink::stats() const {
-    SinkStats s;
-    s.written = impl_->written;
-    s.queued = impl_->queue.size() + impl_->queue.in_flight();
-    s.spilled = impl_->queue.spilled();
-    s.replayed = impl_->queue.replayed();
-    s.dropped = impl_->queue.dropped() + impl_->rejected;
-    s.connected = impl_->connected;
-    std::lock_guard lock(impl_->error_mutex);
-    s.last_error = impl_->last_error;
-    return s;
+    auto loop = DeliveryLoop::start(
+        feed_name, delivery, std::make_unique<HttpBatchDelivery>(std::move(d), std::move(*url)),
+        error);
+    if (!loop) return nullptr;
+    return std::unique_ptr<HttpBatchSink>(new HttpBatchSink(std::move(loop)));
 }
 
 }  // namespace minewall::weblog

@@ -1,7 +1,7 @@
 #pragma once
 // Syslog-style TCP stream sink, the way an NSS VM feeds a SIEM: one connection, records
 // framed by newline or RFC 6587 octet counting, optional verified TLS. Delivery runs on the
-// sink's own thread with blocking-with-deadline sockets; write() only queues.
+// sink's DeliveryLoop thread with blocking-with-deadline sockets; write() only queues.
 //
 // Delivery is AT-LEAST-ONCE, IN ORDER. TCP cannot tell which bytes the receiving application
 // read before its connection died, so after a reconnect the records written during the last
@@ -15,27 +15,19 @@
 #include <string>
 
 #include "weblog/network_destination.hpp"
-#include "weblog/record_sink.hpp"
+#include "weblog/network_sink.hpp"
 
 namespace minewall::weblog {
 
-class StreamSink final : public RecordSink {
+class StreamSink final : public NetworkSink {
   public:
     // `feed_name` names the disk buffer file under delivery.spill_dir.
     static std::unique_ptr<StreamSink> open(const std::string& feed_name,
                                             const StreamDestination& destination,
                                             const DeliveryOptions& delivery, std::string& error);
-    ~StreamSink() override;
-
-    void write(std::vector<std::string>& lines) override;
-    void close() override;
-    bool idle() const override;
-    SinkStats stats() const override;
 
   private:
-    struct Impl;
-    explicit StreamSink(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    using NetworkSink::NetworkSink;
 };
 
 }  // namespace minewall::weblog

@@ -351,6 +351,7 @@ void HttpReceiver::serve(int fd) {
                                    " X\r\nContent-Type: application/json\r\nContent-Length: " +
                                    std::to_string(body.size()) + "\r\n\r\n" + body;
         if (::write(fd, answer.data(), answer.size()) != static_cast<ssize_t>(answer.size())) break;
+        if (close_after_answer_) break;
     }
     ::close(fd);
 }

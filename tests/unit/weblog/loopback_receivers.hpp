@@ -78,6 +78,9 @@ class HttpReceiver {
     ~HttpReceiver();
 
     std::uint16_t port() const { return port_; }
+    // From now on, close each connection after answering, without saying so in the answer
+    // (as a server ending an idle kept-alive connection does).
+    void close_after_each_answer() { close_after_answer_ = true; }
     std::vector<Request> requests() const;
     // Records (lines) of the requests answered 2xx, in arrival order.
     std::vector<std::string> accepted_records() const;
@@ -92,6 +95,7 @@ class HttpReceiver {
     std::atomic<bool> stop_{false};
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
+    std::atomic<bool> close_after_answer_{false};
     std::deque<int> statuses_;
     std::vector<Request> requests_;
     std::thread thread_;

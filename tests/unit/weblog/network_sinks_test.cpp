@@ -38,6 +38,14 @@ std::vector<std::string> records(int from, int count) {
     return lines;
 }
 
+// The same records as one text, as a disk buffer holds them.
+std::string join_records(int from, int count) {
+    std::string text;
+    for (const std::string& line : records(from, count))
+        text += line;
+    return text;
+}
+
 std::string name_of(int i) {
     return "record " + std::to_string(i);
 }
@@ -289,6 +297,70 @@ TEST_CASE("http sink: receiver down, records wait on disk, then arrive when it s
     CHECK(all.starts_with("[record 0,record 1,"));
     CHECK(sink->stats().written == 300);
     CHECK(sink->stats().replayed > 0);
+}
+
+TEST_CASE("http sink: shutdown while the receiver is down persists the batch and the queue") {
+    TempDir dir;
+    const std::uint16_t port = unused_port();
+    HttpDestination dest;
+    dest.url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    dest.max_batch_delay = 1ms;
+    dest.max_batch_bytes = 200;  // the batch being retried holds only the oldest records
+    {
+        std::string error;
+        auto sink = HttpBatchSink::open("hec/down", dest, fast_delivery(dir.path()), error);
+        REQUIRE_MESSAGE(sink, error);
+        auto lines = records(0, 250);
+        sink->write(lines);
+        const auto deadline = std::chrono::steady_clock::now() + 2s;
+        while (sink->stats().last_error.empty() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);
+        sink->close();
+        const SinkStats stats = sink->stats();
+        CHECK(stats.dropped == 0);
+        CHECK(stats.written == 0);
+        CHECK(stats.queued == 250);
+        CHECK(stats.last_error.find("connect") != std::string::npos);
+    }
+    CHECK(split_lines(read_text(dir / "hec_down.spill")) == split_lines(join_records(0, 250)));
+    // The next process sends the disk buffer first, in order, then new records.
+    HttpReceiver receiver({}, port);
+    std::string error;
+    auto sink = HttpBatchSink::open("hec/down", dest, fast_delivery(dir.path()), error);
+    REQUIRE_MESSAGE(sink, error);
+    auto lines = records(250, 10);
+    sink->write(lines);
+    REQUIRE(receiver.wait_accepted(260, 5s));
+    sink->close();
+    const auto accepted = receiver.accepted_records();
+    REQUIRE(accepted.size() == 260);
+    for (int i = 0; i < 260; ++i)
+        CHECK(accepted[static_cast<std::size_t>(i)] == name_of(i));
+    CHECK(sink->stats().replayed == 250);
+}
+
+TEST_CASE("http sink: a kept-alive connection the server closed is replaced at once") {
+    HttpReceiver receiver;
+    receiver.close_after_each_answer();
+    HttpDestination dest;
+    dest.url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/";
+    dest.max_batch_delay = 1ms;
+    DeliveryOptions d = fast_delivery();
+    d.backoff_initial = d.backoff_max = 10s;  // a back-off would outlast the test
+    std::string error;
+    auto sink = HttpBatchSink::open("hec-reuse", dest, d, error);
+    REQUIRE_MESSAGE(sink, error);
+    for (int i = 0; i < 3; ++i) {
+        auto lines = records(i * 10, 10);
+        sink->write(lines);
+        REQUIRE(receiver.wait_accepted(static_cast<std::size_t>(i + 1) * 10, 3s));
+        std::this_thread::sleep_for(30ms);  // the server has closed the connection by now
+    }
+    sink->close();
+    CHECK(receiver.requests().size() == 3);
+    const SinkStats stats = sink->stats();
+    CHECK(stats.written == 30);
+    CHECK_MESSAGE(stats.last_error.empty(), stats.last_error);
 }
 
 TEST_CASE("http urls are parsed into host, port and target") {
