@@ -38,6 +38,11 @@ std::vector<std::string> records(int from, int count) {
     return lines;
 }
 
+void write_records(RecordSink& sink, int from, int count) {
+    auto lines = records(from, count);
+    sink.write(lines);
+}
+
 // The same records as one text, as a disk buffer holds them.
 std::string join_records(int from, int count) {
     std::string text;
@@ -81,6 +86,30 @@ void check_at_least_once_in_order(const std::vector<std::vector<std::string>>& c
     CHECK(next == n);
 }
 
+// Exactly records 0..n-1, in order.
+void check_once_in_order(const std::vector<std::string>& accepted, int n) {
+    REQUIRE(accepted.size() == static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i)
+        CHECK(accepted[static_cast<std::size_t>(i)] == name_of(i));
+}
+
+// Waits (up to `timeout`) until the sink reports an error, e.g. a failed connect.
+void wait_for_error(const RecordSink& sink, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (sink.stats().last_error.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+// After close() with the destination down: all `n` records kept in the disk buffer.
+void check_persisted(const RecordSink& sink, std::uint64_t n) {
+    const SinkStats stats = sink.stats();
+    CHECK(stats.dropped == 0);
+    CHECK(stats.written == 0);
+    CHECK(stats.queued == n);
+    CHECK(stats.last_error.find("connect") != std::string::npos);
+}
+
 }  // namespace
 
 TEST_CASE("stream sink: receiver dies mid-stream and returns, every record arrives in order") {
@@ -88,13 +117,11 @@ TEST_CASE("stream sink: receiver dies mid-stream and returns, every record arriv
     LineReceiver receiver;
     receiver.die_after(300);
     auto sink = open_stream("splunk", receiver.port(), fast_delivery(dir.path()));
-    auto first = records(0, 1000);
-    sink->write(first);
+    write_records(*sink, 0, 1000);
     REQUIRE(receiver.wait_dead(5s));
     // Records keep coming while the destination is down: memory, then the disk buffer.
     for (int i = 1000; i < 2000; i += 100) {
-        auto more = records(i, 100);
-        sink->write(more);
+        write_records(*sink, i, 100);
     }
     std::this_thread::sleep_for(100ms);  // a few failed reconnects
     CHECK_FALSE(sink->stats().connected);
@@ -116,8 +143,7 @@ TEST_CASE("stream sink: receiver dies mid-stream and returns, every record arriv
 TEST_CASE("stream sink: graceful shutdown with a live receiver delivers everything once") {
     LineReceiver receiver;
     auto sink = open_stream("cef", receiver.port(), fast_delivery());
-    auto lines = records(0, 500);
-    sink->write(lines);
+    write_records(*sink, 0, 500);
     sink->close();
     REQUIRE(receiver.wait_total(500, 2s));
     const auto connections = receiver.connections();
@@ -130,8 +156,7 @@ TEST_CASE("stream sink: graceful shutdown with a live receiver delivers everythi
 TEST_CASE("stream sink: octet-counting framing (RFC 6587)") {
     LineReceiver receiver(LineReceiver::Framing::OctetCounting);
     auto sink = open_stream("oc", receiver.port(), fast_delivery(), StreamFraming::OctetCounting);
-    auto lines = records(0, 50);
-    sink->write(lines);
+    write_records(*sink, 0, 50);
     REQUIRE(receiver.wait_total(50, 2s));
     sink->close();
     CHECK(receiver.connections()[0].front() == "record 0");
@@ -143,21 +168,15 @@ TEST_CASE("stream sink: shutdown while the destination is down persists to the d
     const std::uint16_t port = unused_port();
     {
         auto sink = open_stream("feed/one", port, fast_delivery(dir.path()));
-        auto lines = records(0, 250);
-        sink->write(lines);
+        write_records(*sink, 0, 250);
         sink->close();
-        const SinkStats stats = sink->stats();
-        CHECK(stats.dropped == 0);
-        CHECK(stats.written == 0);
-        CHECK(stats.queued == 250);
-        CHECK(stats.last_error.find("connect") != std::string::npos);
+        check_persisted(*sink, 250);
     }
     CHECK(split_lines(read_text(dir / "feed_one.spill")).size() == 250);
     // The next process replays the disk buffer first, then new records.
     LineReceiver receiver;
     auto sink = open_stream("feed/one", receiver.port(), fast_delivery(dir.path()));
-    auto lines = records(250, 10);
-    sink->write(lines);
+    write_records(*sink, 250, 10);
     REQUIRE(receiver.wait_total(260, 5s));
     sink->close();
     check_at_least_once_in_order(receiver.connections(), 260);
@@ -168,8 +187,7 @@ TEST_CASE("stream sink: without a disk buffer overflow is dropped and counted") 
     DeliveryOptions d = fast_delivery();
     d.memory_records = 10;
     auto sink = open_stream("nobuf", unused_port(), d);
-    auto lines = records(0, 25);
-    sink->write(lines);
+    write_records(*sink, 0, 25);
     sink->close();
     CHECK(sink->stats().dropped == 25);  // 15 overflow + 10 at shutdown with nowhere to go
 }
@@ -184,8 +202,7 @@ TEST_CASE("stream sink: TLS with a verified receiver certificate") {
     DeliveryOptions d = fast_delivery();
     d.connect_timeout = 3s;
     auto sink = open_stream("tls", receiver.port(), d, StreamFraming::Newline, tls);
-    auto lines = records(0, 100);
-    sink->write(lines);
+    write_records(*sink, 0, 100);
     REQUIRE(receiver.wait_total(100, 3s));
     sink->close();
     check_at_least_once_in_order(receiver.connections(), 100);
@@ -200,12 +217,8 @@ TEST_CASE("stream sink: TLS refuses a receiver it cannot verify") {
     DeliveryOptions d = fast_delivery();
     d.connect_timeout = 3s;  // a loaded machine must not turn this into a timeout
     auto sink = open_stream("tls-bad", receiver.port(), d, StreamFraming::Newline, tls);
-    auto lines = records(0, 5);
-    sink->write(lines);
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (sink->stats().last_error.empty() && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(5ms);
-    }
+    write_records(*sink, 0, 5);
+    wait_for_error(*sink, 5s);
     const SinkStats stats = sink->stats();
     CHECK(stats.written == 0);
     CHECK_FALSE(stats.connected);
@@ -224,14 +237,10 @@ TEST_CASE("http sink: 503 answers are retried, then every record arrives in orde
     std::string error;
     auto sink = HttpBatchSink::open("hec", dest, fast_delivery(), error);
     REQUIRE_MESSAGE(sink, error);
-    auto lines = records(0, 200);
-    sink->write(lines);
+    write_records(*sink, 0, 200);
     REQUIRE(receiver.wait_accepted(200, 5s));
     sink->close();
-    const auto accepted = receiver.accepted_records();
-    REQUIRE(accepted.size() == 200);
-    for (int i = 0; i < 200; ++i)
-        CHECK(accepted[static_cast<std::size_t>(i)] == name_of(i));
+    check_once_in_order(receiver.accepted_records(), 200);
     const auto requests = receiver.requests();
     REQUIRE(requests.size() >= 3);
     CHECK(requests[0].answered == 503);
@@ -253,12 +262,10 @@ TEST_CASE("http sink: a 400 answer drops only that batch, and counts it") {
     std::string error;
     auto sink = HttpBatchSink::open("hec400", dest, fast_delivery(), error);
     REQUIRE(sink);
-    auto a = records(0, 10);
-    sink->write(a);
+    write_records(*sink, 0, 10);
     for (int i = 0; i < 200 && receiver.requests().empty(); ++i)
         std::this_thread::sleep_for(5ms);
-    auto b = records(10, 10);
-    sink->write(b);
+    write_records(*sink, 10, 10);
     REQUIRE(receiver.wait_accepted(10, 3s));
     sink->close();
     CHECK(receiver.accepted_records().front() == "record 10");
@@ -279,8 +286,7 @@ TEST_CASE("http sink: receiver down, records wait on disk, then arrive when it s
     auto sink = HttpBatchSink::open("hec-down", dest, fast_delivery(dir.path()), error);
     REQUIRE(sink);
     for (int i = 0; i < 300; i += 30) {
-        auto lines = records(i, 30);
-        sink->write(lines);
+        write_records(*sink, i, 30);
     }
     std::this_thread::sleep_for(60ms);
     CHECK(sink->stats().spilled > 0);
@@ -310,17 +316,10 @@ TEST_CASE("http sink: shutdown while the receiver is down persists the batch and
         std::string error;
         auto sink = HttpBatchSink::open("hec/down", dest, fast_delivery(dir.path()), error);
         REQUIRE_MESSAGE(sink, error);
-        auto lines = records(0, 250);
-        sink->write(lines);
-        const auto deadline = std::chrono::steady_clock::now() + 2s;
-        while (sink->stats().last_error.empty() && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(5ms);
+        write_records(*sink, 0, 250);
+        wait_for_error(*sink, 2s);
         sink->close();
-        const SinkStats stats = sink->stats();
-        CHECK(stats.dropped == 0);
-        CHECK(stats.written == 0);
-        CHECK(stats.queued == 250);
-        CHECK(stats.last_error.find("connect") != std::string::npos);
+        check_persisted(*sink, 250);
     }
     CHECK(split_lines(read_text(dir / "hec_down.spill")) == split_lines(join_records(0, 250)));
     // The next process sends the disk buffer first, in order, then new records.
@@ -328,14 +327,10 @@ TEST_CASE("http sink: shutdown while the receiver is down persists the batch and
     std::string error;
     auto sink = HttpBatchSink::open("hec/down", dest, fast_delivery(dir.path()), error);
     REQUIRE_MESSAGE(sink, error);
-    auto lines = records(250, 10);
-    sink->write(lines);
+    write_records(*sink, 250, 10);
     REQUIRE(receiver.wait_accepted(260, 5s));
     sink->close();
-    const auto accepted = receiver.accepted_records();
-    REQUIRE(accepted.size() == 260);
-    for (int i = 0; i < 260; ++i)
-        CHECK(accepted[static_cast<std::size_t>(i)] == name_of(i));
+    check_once_in_order(receiver.accepted_records(), 260);
     CHECK(sink->stats().replayed == 250);
 }
 
@@ -351,8 +346,7 @@ TEST_CASE("http sink: a kept-alive connection the server closed is replaced at o
     auto sink = HttpBatchSink::open("hec-reuse", dest, d, error);
     REQUIRE_MESSAGE(sink, error);
     for (int i = 0; i < 3; ++i) {
-        auto lines = records(i * 10, 10);
-        sink->write(lines);
+        write_records(*sink, i * 10, 10);
         REQUIRE(receiver.wait_accepted(static_cast<std::size_t>(i + 1) * 10, 3s));
         std::this_thread::sleep_for(30ms);  // the server has closed the connection by now
     }
