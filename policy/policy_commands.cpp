@@ -1,11 +1,15 @@
 #include "policy/policy_commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "policy/policy_store.hpp"
 #include "policy/wasm_exports.hpp"
@@ -14,6 +18,12 @@ namespace minewall::policy {
 namespace {
 
 using nlohmann::json;
+
+// Every JSON the commands print: one document per line (check, batch) or indented (stats);
+// bytes that are not UTF-8 (hostile URLs, User-Agents) are replaced rather than thrown on.
+void print_json(std::ostream& out, const json& j, int indent = -1) {
+    out << j.dump(indent, ' ', false, json::error_handler_t::replace) << '\n';
+}
 
 std::shared_ptr<const Snapshot> load(const std::string& policy_path, const std::string& cache_dir,
                                      std::ostream& err, bool show_warnings = false) {
@@ -139,9 +149,7 @@ int run_batch(const Snapshot& snapshot, const PolicyCheckOptions& base, std::ist
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         auto j = json::parse(line, nullptr, false);
         if (j.is_discarded() || !j.is_object()) {
-            out << json{{"line", number}, {"error", "not a JSON object"}}.dump(
-                       -1, ' ', false, json::error_handler_t::replace)
-                << '\n';
+            print_json(out, {{"line", number}, {"error", "not a JSON object"}});
             rc = 2;
             continue;
         }
@@ -162,10 +170,8 @@ int run_batch(const Snapshot& snapshot, const PolicyCheckOptions& base, std::ist
         take("sni", o.sni);
         take("client_ip", o.client_ip);
         if (bad) {
-            out << json{{"line", number},
-                        {"error", "url, ua, host, sni and client_ip must be strings"}}
-                       .dump(-1, ' ', false, json::error_handler_t::replace)
-                << '\n';
+            print_json(out, {{"line", number},
+                             {"error", "url, ua, host, sni and client_ip must be strings"}});
             rc = 2;
             continue;
         }
@@ -174,49 +180,106 @@ int run_batch(const Snapshot& snapshot, const PolicyCheckOptions& base, std::ist
         auto v = snapshot.decide(*facts);
         auto obj = verdict_object(v);
         obj["line"] = number;
-        out << obj.dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+        print_json(out, obj);
     }
     return rc;
+}
+
+// What `policy stats` counts, listed once for both renderings: text label, JSON key, value.
+struct StatRow {
+    std::string_view label;
+    std::string_view key;
+    std::uint64_t value;
+};
+using StatRows = std::vector<StatRow>;
+
+StatRows rule_type_rows(const SnapshotSummary& s) {
+    return {{"rules", "rules", s.rules},
+            {"domains", "domains", s.domains},
+            {"exact hosts", "hosts", s.hosts},
+            {"ip/cidr", "ips", s.ips},
+            {"url patterns", "url_patterns", s.url_patterns},
+            {"user-agent terms", "user_agent_terms", s.user_agent_terms},
+            {"built-in UA families", "builtin_user_agent_families", s.builtin_user_agent_families},
+            {"client-only rules", "client_rules", s.client_rules}};
+}
+
+StatRows feed_entry_rows(const SnapshotSummary::Feed& f) {
+    return {{"domains", "domains", f.domains},
+            {"ips", "ips", f.ips},
+            {"url patterns", "url_patterns", f.urls},
+            {"user-agents", "user_agents", f.user_agents},
+            {"exceptions", "exceptions", f.exceptions}};
+}
+
+StatRows feed_skip_rows(const SnapshotSummary::Feed& f) {
+    return {{"skipped lines", "skipped_lines", f.issues},
+            {"cosmetic rules", "cosmetic_rules", f.cosmetic_skipped},
+            {"options ignored", "options_ignored", f.options_ignored}};
+}
+
+StatRows decision_rows(const PolicyCounters& c) {
+    return {{"decisions", "decisions", c.decisions.load()},
+            {"allowed", "allowed", c.allowed.load()},
+            {"blocked", "blocked", c.blocked.load()},
+            {"monitored", "monitored", c.monitored.load()},
+            {"bypassed", "bypassed", c.bypassed.load()}};
+}
+
+StatRows detector_rows(const DetectorCounters& dc) {
+    return {{"blocked", "blocked", dc.blocked.load()},
+            {"monitored", "monitored", dc.monitored.load()},
+            {"allowed", "allowed", dc.allowed.load()}};
+}
+
+// "label value, label value, ..." on one line.
+void print_inline(std::ostream& out, std::string_view indent, const StatRows& rows) {
+    out << indent;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        out << (i ? ", " : "") << rows[i].label << ' ' << rows[i].value;
+    out << '\n';
+}
+
+json rows_object(const StatRows& rows, json into = json::object()) {
+    for (const auto& r : rows)
+        into[std::string(r.key)] = r.value;
+    return into;
+}
+
+const char* mode_name(PolicyMode mode) {
+    return mode == PolicyMode::Monitor ? "monitor" : "enforce";
 }
 
 void print_stats_text(const Snapshot& s, bool issues, std::ostream& out) {
     const auto& sum = s.summary();
     out << "policy:      " << sum.source << '\n';
-    out << "mode:        " << (sum.mode == PolicyMode::Monitor ? "monitor" : "enforce") << '\n';
+    out << "mode:        " << mode_name(sum.mode) << '\n';
     out << "content scan limit: " << sum.content_scan_limit << " bytes\n";
     out << std::boolalpha
         << "detectors:   user_agent_families=" << sum.detectors.user_agent_families
         << " stratum=" << sum.detectors.stratum << " content=" << sum.detectors.content
         << " wasm=" << sum.detectors.wasm << " websocket=" << sum.detectors.websocket << '\n';
     out << "\nentries by rule type (rules and feeds):\n";
-    out << "  rules                " << sum.rules << '\n';
-    out << "  domains              " << sum.domains << '\n';
-    out << "  exact hosts          " << sum.hosts << '\n';
-    out << "  ip/cidr              " << sum.ips << '\n';
-    out << "  url patterns         " << sum.url_patterns << '\n';
-    out << "  user-agent terms     " << sum.user_agent_terms << '\n';
-    out << "  built-in UA families " << sum.builtin_user_agent_families << '\n';
-    out << "  client-only rules    " << sum.client_rules << '\n';
+    for (const auto& r : rule_type_rows(sum))
+        out << "  " << r.label << std::string(21 - std::min<std::size_t>(r.label.size(), 20), ' ')
+            << r.value << '\n';
     out << "\nfeeds:\n";
     for (const auto& f : sum.feeds) {
         out << "  " << f.name << " (" << f.format << ", " << f.action << ", from " << f.origin
             << "): " << f.source << '\n';
-        out << "    domains " << f.domains << ", ips " << f.ips << ", url patterns " << f.urls
-            << ", user-agents " << f.user_agents << ", exceptions " << f.exceptions << '\n';
-        out << "    skipped lines " << f.issues << ", cosmetic rules " << f.cosmetic_skipped
-            << ", options ignored " << f.options_ignored << '\n';
+        print_inline(out, "    ", feed_entry_rows(f));
+        print_inline(out, "    ", feed_skip_rows(f));
         if (issues)
             for (const auto& i : f.first_issues)
                 out << "      line " << i.line << ": " << i.message << '\n';
     }
     const auto& c = s.counters();
     out << "\ncounters (this process):\n";
-    out << "  decisions " << c.decisions << ", allowed " << c.allowed << ", blocked " << c.blocked
-        << ", monitored " << c.monitored << ", bypassed " << c.bypassed << '\n';
+    print_inline(out, "  ", decision_rows(c));
     for (int d = 0; d < kDetectorCount; ++d) {
-        const auto& dc = c.detector(static_cast<Detector>(d));
-        out << "  " << detector_name(static_cast<Detector>(d)) << ": blocked " << dc.blocked
-            << ", monitored " << dc.monitored << ", allowed " << dc.allowed << '\n';
+        auto detector = static_cast<Detector>(d);
+        out << "  " << detector_name(detector) << ": ";
+        print_inline(out, "", detector_rows(c.detector(detector)));
     }
 }
 
@@ -224,19 +287,12 @@ json stats_json(const Snapshot& s, bool issues) {
     const auto& sum = s.summary();
     json feeds = json::array();
     for (const auto& f : sum.feeds) {
-        json jf{{"name", f.name},
-                {"source", f.source},
-                {"format", f.format},
-                {"action", f.action},
-                {"origin", f.origin},
-                {"domains", f.domains},
-                {"ips", f.ips},
-                {"url_patterns", f.urls},
-                {"user_agents", f.user_agents},
-                {"exceptions", f.exceptions},
-                {"skipped_lines", f.issues},
-                {"cosmetic_rules", f.cosmetic_skipped},
-                {"options_ignored", f.options_ignored}};
+        json jf = rows_object(feed_skip_rows(f), rows_object(feed_entry_rows(f)));
+        jf.update(json{{"name", f.name},
+                       {"source", f.source},
+                       {"format", f.format},
+                       {"action", f.action},
+                       {"origin", f.origin}});
         if (issues) {
             json list = json::array();
             for (const auto& i : f.first_issues)
@@ -248,32 +304,18 @@ json stats_json(const Snapshot& s, bool issues) {
     const auto& c = s.counters();
     json detectors = json::object();
     for (int d = 0; d < kDetectorCount; ++d) {
-        const auto& dc = c.detector(static_cast<Detector>(d));
-        detectors[std::string(detector_name(static_cast<Detector>(d)))] = {
-            {"blocked", dc.blocked.load()},
-            {"monitored", dc.monitored.load()},
-            {"allowed", dc.allowed.load()}};
+        auto detector = static_cast<Detector>(d);
+        detectors[std::string(detector_name(detector))] =
+            rows_object(detector_rows(c.detector(detector)));
     }
+    json counters = rows_object(decision_rows(c));
+    counters["detectors"] = detectors;
     return json{{"policy", sum.source},
-                {"mode", sum.mode == PolicyMode::Monitor ? "monitor" : "enforce"},
+                {"mode", mode_name(sum.mode)},
                 {"content_scan_limit", sum.content_scan_limit},
-                {"rule_types",
-                 {{"rules", sum.rules},
-                  {"domains", sum.domains},
-                  {"hosts", sum.hosts},
-                  {"ips", sum.ips},
-                  {"url_patterns", sum.url_patterns},
-                  {"user_agent_terms", sum.user_agent_terms},
-                  {"builtin_user_agent_families", sum.builtin_user_agent_families},
-                  {"client_rules", sum.client_rules}}},
+                {"rule_types", rows_object(rule_type_rows(sum))},
                 {"feeds", feeds},
-                {"counters",
-                 {{"decisions", c.decisions.load()},
-                  {"allowed", c.allowed.load()},
-                  {"blocked", c.blocked.load()},
-                  {"monitored", c.monitored.load()},
-                  {"bypassed", c.bypassed.load()},
-                  {"detectors", detectors}}}};
+                {"counters", counters}};
 }
 
 }  // namespace
@@ -307,7 +349,7 @@ int run_policy_check(const PolicyCheckOptions& options, std::istream& in, std::o
     }
     auto v = snapshot->decide(*facts);
     if (options.json)
-        out << verdict_object(v).dump(-1, ' ', false, json::error_handler_t::replace) << '\n';
+        print_json(out, verdict_object(v));
     else
         print_text(v, out);
     return 0;
@@ -317,13 +359,31 @@ int run_policy_stats(const PolicyStatsOptions& options, std::ostream& out, std::
     auto snapshot = load(options.policy_path, options.feed_cache_dir, err, true);
     if (!snapshot) return 2;
     if (options.json)
-        out << stats_json(*snapshot, options.issues)
-                   .dump(2, ' ', false, json::error_handler_t::replace)
-            << '\n';
+        print_json(out, stats_json(*snapshot, options.issues), 2);
     else
         print_stats_text(*snapshot, options.issues, out);
     return 0;
 }
+
+namespace {
+
+// Options both subcommands take: where the policy and the cached URL feeds are, and --json.
+void add_policy_options(CLI::App* command, std::string& policy_path, std::string& feed_cache_dir,
+                        bool& json, const char* json_help) {
+    command->add_option("--policy", policy_path, "Policy file (default: the built-in policy)");
+    command->add_option("--feed-cache", feed_cache_dir, "Directory of cached URL feeds");
+    command->add_flag("--json", json, json_help);
+}
+
+// Runs `run` (returning an exit code) as the subcommand's callback; CLI11 reports failure.
+template <class Run>
+void run_as_callback(CLI::App* command, Run run) {
+    command->callback([run] {
+        if (int rc = run(); rc != 0) throw CLI::RuntimeError(rc);
+    });
+}
+
+}  // namespace
 
 void register_policy_commands(CLI::App& root) {
     auto* policy = root.add_subcommand(
@@ -332,10 +392,8 @@ void register_policy_commands(CLI::App& root) {
 
     auto check_options = std::make_shared<PolicyCheckOptions>();
     auto* check = policy->add_subcommand("check", "Print the verdict and the rule that matched");
-    check->add_option("--policy", check_options->policy_path,
-                      "Policy file (default: the built-in policy)");
-    check->add_option("--feed-cache", check_options->feed_cache_dir,
-                      "Directory of cached URL feeds");
+    add_policy_options(check, check_options->policy_path, check_options->feed_cache_dir,
+                       check_options->json, "One JSON object per verdict");
     check->add_option("--url", check_options->url, "Full URL, e.g. https://host/path");
     check->add_option("--ua", check_options->user_agent, "User-Agent");
     check->add_option("--host", check_options->host,
@@ -350,25 +408,18 @@ void register_policy_commands(CLI::App& root) {
                       "File with tunnel leading bytes, a request body or a response body");
     check->add_option("--stage", check_options->stage,
                       "auto, connect, client_hello, request, response, tunnel");
-    check->add_flag("--json", check_options->json, "One JSON object per verdict");
     check->add_flag("--batch", check_options->batch, "Read JSON lines {url, ua, host} from stdin");
-    check->callback([check_options] {
-        int rc = run_policy_check(*check_options, std::cin, std::cout, std::cerr);
-        if (rc != 0) throw CLI::RuntimeError(rc);
+    run_as_callback(check, [check_options] {
+        return run_policy_check(*check_options, std::cin, std::cout, std::cerr);
     });
 
     auto stats_options = std::make_shared<PolicyStatsOptions>();
     auto* stats = policy->add_subcommand("stats", "Print entries per rule type and feed");
-    stats->add_option("--policy", stats_options->policy_path,
-                      "Policy file (default: the built-in policy)");
-    stats->add_option("--feed-cache", stats_options->feed_cache_dir,
-                      "Directory of cached URL feeds");
-    stats->add_flag("--json", stats_options->json, "JSON output");
+    add_policy_options(stats, stats_options->policy_path, stats_options->feed_cache_dir,
+                       stats_options->json, "JSON output");
     stats->add_flag("--issues", stats_options->issues, "List the feeds' unusable lines");
-    stats->callback([stats_options] {
-        int rc = run_policy_stats(*stats_options, std::cout, std::cerr);
-        if (rc != 0) throw CLI::RuntimeError(rc);
-    });
+    run_as_callback(
+        stats, [stats_options] { return run_policy_stats(*stats_options, std::cout, std::cerr); });
 }
 
 }  // namespace minewall::policy
