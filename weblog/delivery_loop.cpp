@@ -77,18 +77,17 @@ SinkStats DeliveryLoop::stats() const {
 
 void DeliveryLoop::run() {
     block_sigpipe();
-    bool stop_seen = false;
     Clock::time_point stop_deadline = Clock::time_point::max();
     for (;;) {
-        if (stop_ && !stop_seen) {
-            stop_seen = true;
+        if (stop_ && !stop_seen_) {
+            stop_seen_ = true;
             stop_deadline = Clock::now() + options_.shutdown_timeout;
         }
-        if (stop_seen) {
+        if (stop_seen_) {
             const bool nothing_left = !protocol_->holds_records() && queue_.size() == 0;
             if (nothing_left || Clock::now() >= stop_deadline) break;
         }
-        protocol_->deliver(*this, stop_seen, stop_deadline);
+        protocol_->deliver(*this, stop_seen_, stop_deadline);
     }
     protocol_->finish(*this);
 }
@@ -135,8 +134,10 @@ void DeliveryLoop::set_error(std::string error) {
 }
 
 void DeliveryLoop::sleep_until(Clock::time_point until) {
+    // A stop request ends the sleep once; after that the loop is in its shutdown window and
+    // sleeps until `until` (at most the deadline), instead of spinning on the request.
     std::unique_lock lock(stop_mutex_);
-    stop_cv_.wait_until(lock, until, [&] { return stop_.load(); });
+    stop_cv_.wait_until(lock, until, [&] { return stop_ && !stop_seen_; });
 }
 
 }  // namespace minewall::weblog

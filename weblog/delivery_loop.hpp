@@ -103,6 +103,7 @@ class DeliveryLoop {
     std::string last_error_;
 
     // The loop's thread only:
+    bool stop_seen_ = false;  // the stop request was seen: the shutdown window runs
     std::unique_ptr<OutboundConnection> connection_;
     std::chrono::milliseconds backoff_;
     Clock::time_point next_attempt_{};

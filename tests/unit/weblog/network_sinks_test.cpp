@@ -1,5 +1,6 @@
 // Network sinks against real sockets on 127.0.0.1 (small timeouts and back-offs).
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
 #include <nlohmann/json.hpp>
 
@@ -108,6 +109,16 @@ void check_persisted(const RecordSink& sink, std::uint64_t n) {
     CHECK(stats.written == 0);
     CHECK(stats.queued == n);
     CHECK(stats.last_error.find("connect") != std::string::npos);
+}
+
+// CPU time used by this process so far (all threads).
+std::chrono::microseconds process_cpu_time() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto total = [](const timeval& t) {
+        return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+    };
+    return total(usage.ru_utime) + total(usage.ru_stime);
 }
 
 }  // namespace
@@ -355,6 +366,37 @@ TEST_CASE("http sink: a kept-alive connection the server closed is replaced at o
     const SinkStats stats = sink->stats();
     CHECK(stats.written == 30);
     CHECK_MESSAGE(stats.last_error.empty(), stats.last_error);
+}
+
+TEST_CASE(
+    "network sinks closed while backing off sleep through the shutdown window, keeping "
+    "their records") {
+    TempDir dir;
+    DeliveryOptions d = fast_delivery(dir.path());
+    d.backoff_initial = d.backoff_max = 30s;
+    d.shutdown_timeout = 400ms;
+    const std::uint16_t port = unused_port();
+    HttpDestination http;
+    http.url = "http://127.0.0.1:" + std::to_string(port) + "/";
+    http.max_batch_delay = 1ms;
+    std::string error;
+    std::vector<std::unique_ptr<RecordSink>> sinks;
+    sinks.push_back(open_stream("stream-backoff", port, d));
+    sinks.push_back(HttpBatchSink::open("http-backoff", http, d, error));
+    REQUIRE_MESSAGE(sinks.back(), error);
+    for (auto& sink : sinks) {
+        write_records(*sink, 0, 20);
+        wait_for_error(*sink, 2s);
+        REQUIRE_FALSE(sink->stats().last_error.empty());  // the next attempt is 30 s away
+        const auto wall_before = std::chrono::steady_clock::now();
+        const auto cpu_before = process_cpu_time();
+        sink->close();
+        const auto wall = std::chrono::steady_clock::now() - wall_before;
+        const auto cpu = process_cpu_time() - cpu_before;
+        CHECK(wall < 2s);       // the shutdown window, not the back-off
+        CHECK(cpu < wall / 4);  // it slept through the window instead of spinning
+        check_persisted(*sink, 20);
+    }
 }
 
 TEST_CASE("http urls are parsed into host, port and target") {
