@@ -3,18 +3,18 @@
 #include <cstddef>
 #include <string_view>
 
+#include "policy/feed_parser.hpp"
+#include "text/ascii_text.hpp"
+
 namespace minewall::policy::feed_lines {
 
+// Feeds are text files: blank means ASCII white space, as everywhere else in minewall.
 inline bool blank(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    return text::is_space(c);
 }
 
 inline std::string_view trim(std::string_view s) {
-    while (!s.empty() && blank(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && blank(s.back()))
-        s.remove_suffix(1);
-    return s;
+    return text::trim(s);
 }
 
 // Calls visit(line_number, trimmed_line) for every line of `text`.
@@ -29,6 +29,27 @@ void for_each_line(std::string_view text, Visit&& visit) {
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         visit(++number, trim(line));
     }
+}
+
+// The line-oriented feeds (hosts files, domain lists, IP lists): calls
+// visit(line_number, entry, line) for every line that holds an entry, where `entry` is the
+// trimmed text before a '#' (a comment may start anywhere) and `line` the whole trimmed line, for
+// error messages. Blank lines, comment lines and lines starting with a character of
+// `line_comment` (e.g. "!" in domain lists) are counted in out.comments; every line in out.lines.
+template <class Visit>
+void for_each_entry(std::string_view text, FeedEntries& out, std::string_view line_comment,
+                    Visit&& visit) {
+    for_each_line(text, [&](std::size_t number, std::string_view line) {
+        ++out.lines;
+        std::string_view entry = line;
+        if (auto hash = entry.find('#'); hash != std::string_view::npos)
+            entry = trim(entry.substr(0, hash));
+        if (entry.empty() || line_comment.find(entry.front()) != std::string_view::npos) {
+            ++out.comments;
+            return;
+        }
+        visit(number, entry, line);
+    });
 }
 
 inline std::string_view clip(std::string_view s) {

@@ -5,34 +5,12 @@
 #include "policy/json_text.hpp"
 #include "policy/mining_message.hpp"
 #include "policy/threat_catalog.hpp"
+#include "text/ascii_text.hpp"
 
 namespace minewall::policy {
 namespace {
 
 constexpr std::size_t kMaxHttpHead = 64 * 1024;
-
-bool space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
 
 Detection match(const MiningMessage& m, bool over_http) {
     Detection d;
@@ -50,7 +28,7 @@ Detection need_more() {
 }
 
 Detection json_body(std::string_view body, bool over_http) {
-    std::string_view text = trim(body);
+    std::string_view text = trim_json_space(body);
     if (text.empty()) return need_more();
     if (text.front() != '{' && text.front() != '[') return no_match();
     auto parsed = parse_json_text(text);
@@ -65,14 +43,13 @@ Detection detect_lines(std::string_view bytes) {
     int examined = 0;
     while (examined < kStratumLinesExamined) {
         // Skip blank lines between messages.
-        while (!bytes.empty() && space(bytes.front()))
-            bytes.remove_prefix(1);
+        bytes = skip_json_space(bytes);
         if (bytes.empty()) return examined == 0 ? need_more() : no_match();
         if (bytes.front() != '{' && bytes.front() != '[') return no_match();
         auto nl = bytes.find('\n');
         std::string_view line = bytes.substr(0, nl);
         if (line.size() > kMaxStratumLine) return no_match();
-        auto parsed = parse_json_text(trim(line));
+        auto parsed = parse_json_text(trim_json_space(line));
         if (nl == std::string_view::npos) {
             // No newline yet: a stratum client always ends its message with one, so a complete
             // mining object is still decisive; an unfinished one needs more bytes.
@@ -100,9 +77,10 @@ std::string_view header_value(std::string_view head, std::string_view name, bool
         std::string_view line =
             head.substr(start, end == std::string_view::npos ? head.npos : end - start);
         auto colon = line.find(':');
-        if (colon != std::string_view::npos && iequals(trim(line.substr(0, colon)), name)) {
+        if (colon != std::string_view::npos &&
+            text::iequals(text::trim(line.substr(0, colon)), name)) {
             *present = true;
-            return trim(line.substr(colon + 1));
+            return text::trim(line.substr(colon + 1));
         }
         pos = end;
     }
@@ -145,9 +123,7 @@ Detection detect_mining_json_body(std::string_view body) {
 }
 
 Detection detect_mining_protocol(std::string_view bytes) {
-    std::string_view start = bytes;
-    while (!start.empty() && space(start.front()))
-        start.remove_prefix(1);
+    std::string_view start = skip_json_space(bytes);
     if (start.empty()) return need_more();
     constexpr std::string_view kPost = "POST ";
     if (start.size() < kPost.size() && kPost.starts_with(start)) return need_more();

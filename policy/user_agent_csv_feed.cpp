@@ -3,9 +3,12 @@
 // the configured category (default Cryptominer) become User-Agent terms.
 #include "policy/feed_lines.hpp"
 #include "policy/feed_parser.hpp"
+#include "text/ascii_text.hpp"
 
 namespace minewall::policy {
 namespace {
+
+using text::iequals;
 
 // RFC 4180 fields: commas separate, double quotes group, "" is a literal quote. nullopt when a
 // quoted field is not closed on the line.
@@ -33,17 +36,6 @@ std::optional<std::vector<std::string>> split_csv(std::string_view line) {
     }
     if (quoted) return std::nullopt;
     return fields;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        auto l = [](char c) {
-            return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        };
-        if (l(a[i]) != l(b[i])) return false;
-    }
-    return true;
 }
 
 }  // namespace

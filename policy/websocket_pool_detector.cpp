@@ -10,20 +10,8 @@ namespace {
 
 constexpr std::size_t kMaxMessage = 16 * 1024;
 
-bool space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
 Detection judge(std::string_view payload, bool may_grow) {
-    std::string_view text = trim(payload);
+    std::string_view text = trim_json_space(payload);
     if (text.empty()) return {may_grow ? ScanStatus::NeedMore : ScanStatus::NoMatch, {}, {}};
     if (text.front() != '{' && text.front() != '[') return {ScanStatus::NoMatch, {}, {}};
     if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage);
@@ -32,7 +20,7 @@ Detection judge(std::string_view payload, bool may_grow) {
         // Stratum relayed over a WebSocket may keep its newline framing: judge the first line.
         auto nl = text.find('\n');
         if (nl == std::string_view::npos) return {ScanStatus::NoMatch, {}, {}};
-        parsed = parse_json_text(trim(text.substr(0, nl)));
+        parsed = parse_json_text(trim_json_space(text.substr(0, nl)));
         if (parsed.status != JsonTextStatus::Complete) return {ScanStatus::NoMatch, {}, {}};
     }
     if (parsed.status == JsonTextStatus::Incomplete)

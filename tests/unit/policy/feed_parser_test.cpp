@@ -204,3 +204,37 @@ TEST_CASE("feeds refuse single-label names that would cover a whole TLD") {
     CHECK(parse_domain_list_feed("lan\n", {}).issues.size() == 1);
     CHECK(parse_adblock_feed("||bid^\n").issues.size() == 1);
 }
+
+TEST_CASE("line feeds count comment and blank lines alike and cut '#' comments anywhere") {
+    const std::string text =
+        "# header\n\n   \t\npool.example # inline\n! adblock-style remark\n"
+        "\f\v\n#only\nsecond.example\n";
+    auto d = parse_domain_list_feed(text, {});
+    CHECK(d.lines == 8);
+    CHECK(d.comments == 6);  // '!' is a comment in domain lists
+    CHECK(d.domains.size() == 2);
+    CHECK(d.issues.empty());
+
+    auto h = parse_hosts_feed("0.0.0.0 pool.example # inline\n# c\n\n!second.example\n", {});
+    CHECK(h.lines == 4);
+    CHECK(h.comments == 2);
+    CHECK(h.domains.size() == 1);
+    REQUIRE(h.issues.size() == 1);  // hosts files have no '!' comments: "!" is a bad host
+    CHECK(h.issues[0].line == 4);
+
+    auto ip = parse_ip_list_feed("# c\n10.0.0.1 # inline\n \n! x\n");
+    CHECK(ip.lines == 4);
+    CHECK(ip.comments == 2);
+    CHECK(ip.ips.size() == 1);
+    REQUIRE(ip.issues.size() == 1);
+    CHECK(ip.issues[0].line == 4);
+}
+
+TEST_CASE("User-Agent CSV header and category compare case-insensitively") {
+    auto f = parse_user_agent_csv_feed(
+        "useragent,CATEGORY\nXMRig,cryptominer\ncurl,Tool\n  Nheqminer , CryptoMiner \n", {});
+    CHECK(f.issues.empty());
+    REQUIRE(f.user_agents.size() == 2);
+    CHECK(f.user_agents[0].term == "XMRig");
+    CHECK(f.user_agents[1].term == "Nheqminer");
+}

@@ -128,3 +128,22 @@ TEST_CASE("deeply nested JSON is rejected without parsing") {
     std::string deep(5000, '[');
     CHECK(status(deep + "\n") == ScanStatus::NoMatch);
 }
+
+TEST_CASE("only JSON white space may surround a stratum line") {
+    const std::string login =
+        "{\"id\":1,\"method\":\"login\",\"params\":{\"login\":\"w\","
+        "\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}";
+    CHECK(status(" \t\r\n" + login + " \r\n") == ScanStatus::Match);
+    CHECK(status("\r\n\r\n" + login + "\n") == ScanStatus::Match);
+    // Form feed and vertical tab are not JSON white space: no JSON text starts there.
+    CHECK(status("\f" + login + "\n") == ScanStatus::NoMatch);
+    CHECK(status("\v" + login + "\n") == ScanStatus::NoMatch);
+}
+
+TEST_CASE("getwork POST headers are found whatever their case and padding") {
+    CHECK(status("POST / HTTP/1.1\r\nHost: x\r\nx-mining-EXTENSIONS:  midstate\r\n\r\n") ==
+          ScanStatus::Match);
+    std::string body = "{\"method\":\"getwork\",\"params\":[],\"id\":0}";
+    CHECK(status("POST / HTTP/1.1\r\ncontent-length:\t" + std::to_string(body.size()) +
+                 " \r\n\r\n" + body + "trailing bytes beyond the length") == ScanStatus::Match);
+}
