@@ -2,7 +2,6 @@
 // render(record, out) on a fully filled WebRecord, single thread. Reports records/s and bytes/s.
 #include <benchmark/benchmark.h>
 
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,6 +9,9 @@
 #include "weblog/nss_format.hpp"
 #include "weblog/nss_presets.hpp"
 #include "weblog/web_record.hpp"
+
+// From tests/unit/weblog (include directory set in CMakeLists.txt): the same sample records.
+#include "sample_records.hpp"
 
 using minewall::weblog::JsonMode;
 using minewall::weblog::NssFormat;
@@ -19,52 +21,29 @@ using minewall::weblog::WebRecord;
 
 namespace {
 
-// An allowed, TLS-inspected browser GET with every field the proxy fills set, so no field takes
-// the cheap "None"/"NA" path. The URL and User-Agent carry characters the encoders must escape.
+// The weblog tests' allowed, inspected HTTPS GET (sample_records.hpp) with every other field the
+// proxy fills set too, so no field takes the cheap "None"/"NA" path. The URL, Referer and
+// User-Agent carry characters the encoders must escape.
 WebRecord realistic_record() {
-    WebRecord r;
-    r.record_id = 123456789;
+    WebRecord r = minewall::weblog::test::allowed_https_record(123456789);
     r.instance_id = "7f3a9c2e-51b0-4d7e-9a61-0c2b4f8e1d33";
-    r.start_time = WebRecord::Clock::time_point(std::chrono::seconds(1764150000));
     r.client_transaction_ms = 187;
     r.server_transaction_ms = 142;
-    r.client_ip = "10.20.30.41";
-    r.client_port = 52344;
-    r.client_forwarded_ip = "10.20.30.41";
+    r.client_forwarded_ip = r.client_ip;
     r.login = "jane.doe@corp.example.com";
     r.department = "Finance";
     r.location = "Paris-HQ";
     r.device_owner = "jdoe";
     r.device_hostname = "FIN-LT-0042";
-    r.protocol = "HTTPS";
-    r.method = "GET";
     r.url = "www.example.com/search?q=quarterly+report%202026&lang=en|fr&sort=desc";
-    r.host = "www.example.com";
-    r.port = 443;
     r.referer = "https://www.example.org/start?from=\"portal\"";
     r.user_agent =
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
         "Gecko) Chrome/119.0.0.0 Safari/537.36";
-    r.request_header_bytes = 812;
-    r.request_body_bytes = 0;
-    r.request_version = "1.1";
-    r.status = 200;
-    r.server_ip = "93.184.216.34";
     r.content_type = "text/html; charset=utf-8";
-    r.response_header_bytes = 642;
-    r.response_body_bytes = 48213;
-    r.response_version = "1.1";
-    r.blocked = false;
-    r.reason = "Allowed";
-    r.url_category = "Web Search";
-    r.url_super_category = "Information Technology";
-    r.url_class = "Business Use";
-    r.risk_score = 0;
     r.rule_label = "Default Allow";
     r.rule_type = "URL Filtering";
     r.feed = "builtin";
-    r.ssl_decrypted = true;
-    r.sni = "www.example.com";
     r.alpn = "h2";
     r.client_tls_version = "TLSv1.3";
     r.server_tls_version = "TLSv1.3";
