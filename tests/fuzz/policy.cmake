@@ -14,3 +14,8 @@ minewall_fuzz_target(fuzz_wasm_exports
   SOURCES ${PROJECT_SOURCE_DIR}/tests/unit/policy/fuzz_wasm_exports.cpp
   DEPS minewall_policy
   CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/policy_wasm)
+
+minewall_fuzz_target(fuzz_domain_set
+  SOURCES ${PROJECT_SOURCE_DIR}/tests/unit/policy/fuzz_domain_set.cpp
+  DEPS minewall_policy
+  CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/policy_domain_set)
