@@ -189,9 +189,10 @@ load_summary_lines() {
   echo "CPU during the runs, % of all cores: this bench's processes ${own_cpu_pct}%," \
     "kernel packet processing (softirq) ${irq_cpu_pct}%, all other processes ${other_cpu_pct}%"
 }
+# MINEWALL_REV describes a binary copied out of its tree (e.g. "0c22552 + uncommitted proxy/").
 minewall_build_line() {
   echo "minewall binary $MINEWALL_BIN (built $(date -u -r "$MINEWALL_BIN" +%Y-%m-%dT%H:%MZ));" \
-    "checkout of that tree: $(git -C "$(dirname "$MINEWALL_BIN")" rev-parse --short HEAD 2>/dev/null || echo '?')"
+    "source: ${MINEWALL_REV:-checkout $(git -C "$(dirname "$MINEWALL_BIN")" rev-parse --short HEAD 2>/dev/null || echo '?')}"
 }
 
 # --- summary helpers ----------------------------------------------------------------------

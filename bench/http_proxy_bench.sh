@@ -18,6 +18,7 @@
 #   MINEWALL_CONFIG    minewall --config FILE for the main comparison (default: the embedded
 #                      defaults, config/minewall.yaml)
 #   MINEWALL_BIN       prebuilt binary; default <repo>/build/release/proxy/minewall, built if absent
+#   MINEWALL_REV       what that binary was built from, for the summary (default: its checkout)
 #   VARIANTS=1         0 skips the policy/web-log variants
 #   VARIANT_REPEATS=3  measured keep-alive runs per variant (interleaved; medians are compared)
 #   VARIANT_POOL_IDLE=256  upstream.pool_max_idle_per_host of the variant instances (the shipped

@@ -24,6 +24,7 @@
 #   ORIGIN_WORKERS=1   nginx worker_processes
 #   SQUID_PORT=13130 MINEWALL_PORT MITM_PORT   first port to try for each proxy
 #   MINEWALL_BIN       prebuilt binary; default <repo>/build/release/proxy/minewall, built if absent
+#   MINEWALL_REV       what that binary was built from, for the summary (default: its checkout)
 #   SKIP_INSTALL=1     do not run scripts/install-deps.sh bench
 #   KEEP_TMP=1         keep the temp dir (CAs, configs, logs, raw hey output) for inspection
 #   RESULTS_FILE=path  also write the summary there
