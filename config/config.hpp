@@ -77,14 +77,27 @@ struct IdentityConfig {
     std::vector<Cidr> trusted_forwarders;  // whose X-Forwarded-For names the real client
 };
 
+// Pinned apps (certificate pinning, own trust stores) reject every minted leaf: after
+// `failures` rejections of one host within `window`, that host is spliced for `splice_ttl`.
+struct PinnedReliefConfig {
+    bool enabled = false;  // off: a rejected leaf is only logged and counted
+    unsigned failures = 3;
+    Millis window{300'000};
+    Millis splice_ttl{3'600'000};
+};
+
 struct TlsConfig {
-    bool intercept = true;         // bump TLS in CONNECT tunnels (else splice everything)
-    std::string ca_dir;            // empty: <state_dir>/ca, created on first start
+    bool intercept = true;     // bump TLS in CONNECT tunnels (else splice everything)
+    std::string ca_dir;        // empty: <state_dir>/ca, created on first start
+    std::string ca_cert_file;  // an operator CA instead of ca_dir (with ca_key_file)
+    std::string ca_key_file;
+    std::string ca_chain_file;     // intermediates sent after each leaf (PEM, optional)
     std::string upstream_ca_file;  // extra trust bundle for origins (beside the system store)
     std::vector<std::string> splice_domains;     // never decrypted (domain and subdomains)
     bool splice_without_sni = false;             // ClientHello without SNI: splice, not bump
     std::vector<std::string> verify_exceptions;  // origins whose certificates are not checked
     std::size_t leaf_cache_size = 10'000;
+    PinnedReliefConfig pinned_relief;
 };
 
 struct PolicyConfig {

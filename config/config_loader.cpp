@@ -250,29 +250,62 @@ class ConfigReader {
     }
 
     void read_tls(const YAML::Node& node, TlsConfig& t) {
-        read_map(node, "tls",
-                 {{"intercept",
-                   [&](const YAML::Node& v) { read_bool(v, "tls.intercept", t.intercept); }},
-                  {"ca_dir", [&](const YAML::Node& v) { read_string(v, "tls.ca_dir", t.ca_dir); }},
-                  {"upstream_ca_file",
-                   [&](const YAML::Node& v) {
-                       read_string(v, "tls.upstream_ca_file", t.upstream_ca_file);
-                   }},
-                  {"splice_domains",
-                   [&](const YAML::Node& v) {
-                       read_string_list(v, "tls.splice_domains", t.splice_domains);
-                   }},
-                  {"splice_without_sni",
-                   [&](const YAML::Node& v) {
-                       read_bool(v, "tls.splice_without_sni", t.splice_without_sni);
-                   }},
-                  {"verify_exceptions",
-                   [&](const YAML::Node& v) {
-                       read_string_list(v, "tls.verify_exceptions", t.verify_exceptions);
-                   }},
-                  {"leaf_cache_size", [&](const YAML::Node& v) {
-                       read_uint<std::size_t>(v, "tls.leaf_cache_size", t.leaf_cache_size, 1);
-                   }}});
+        read_map(
+            node, "tls",
+            {{"intercept",
+              [&](const YAML::Node& v) { read_bool(v, "tls.intercept", t.intercept); }},
+             {"ca_dir", [&](const YAML::Node& v) { read_string(v, "tls.ca_dir", t.ca_dir); }},
+             {"upstream_ca_file",
+              [&](const YAML::Node& v) {
+                  read_string(v, "tls.upstream_ca_file", t.upstream_ca_file);
+              }},
+             {"splice_domains",
+              [&](const YAML::Node& v) {
+                  read_string_list(v, "tls.splice_domains", t.splice_domains);
+              }},
+             {"splice_without_sni",
+              [&](const YAML::Node& v) {
+                  read_bool(v, "tls.splice_without_sni", t.splice_without_sni);
+              }},
+             {"verify_exceptions",
+              [&](const YAML::Node& v) {
+                  read_string_list(v, "tls.verify_exceptions", t.verify_exceptions);
+              }},
+             {"ca_cert_file",
+              [&](const YAML::Node& v) { read_string(v, "tls.ca_cert_file", t.ca_cert_file); }},
+             {"ca_key_file",
+              [&](const YAML::Node& v) { read_string(v, "tls.ca_key_file", t.ca_key_file); }},
+             {"ca_chain_file",
+              [&](const YAML::Node& v) { read_string(v, "tls.ca_chain_file", t.ca_chain_file); }},
+             {"pinned_relief",
+              [&](const YAML::Node& v) { read_pinned_relief(v, t.pinned_relief); }},
+             {"leaf_cache_size", [&](const YAML::Node& v) {
+                  read_uint<std::size_t>(v, "tls.leaf_cache_size", t.leaf_cache_size, 1);
+              }}});
+        if (t.ca_cert_file.empty() != t.ca_key_file.empty())
+            error_at(node, "tls.ca_cert_file and tls.ca_key_file must be set together");
+        if (!t.ca_cert_file.empty() && !t.ca_dir.empty())
+            error_at(node, "tls.ca_dir and tls.ca_cert_file/ca_key_file exclude each other");
+        if (!t.ca_chain_file.empty() && t.ca_cert_file.empty() && t.ca_dir.empty())
+            error_at(node,
+                     "tls.ca_chain_file belongs to a configured CA (tls.ca_dir or "
+                     "tls.ca_cert_file): the CA minewall creates itself has no chain");
+    }
+
+    void read_pinned_relief(const YAML::Node& node, PinnedReliefConfig& r) {
+        const std::string where = "tls.pinned_relief";
+        read_map(
+            node, where,
+            {{"enabled", [&](const YAML::Node& v) { read_bool(v, where + ".enabled", r.enabled); }},
+             {"failures",
+              [&](const YAML::Node& v) {
+                  read_uint<unsigned>(v, where + ".failures", r.failures, 1);
+              }},
+             {"window",
+              [&](const YAML::Node& v) { read_duration(v, where + ".window", r.window); }},
+             {"splice_ttl", [&](const YAML::Node& v) {
+                  read_duration(v, where + ".splice_ttl", r.splice_ttl);
+              }}});
     }
 
     void read_weblog(const YAML::Node& node, WeblogConfig& w) {

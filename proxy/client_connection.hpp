@@ -29,6 +29,7 @@ struct ClientConnection {
     std::string tls_sni;
     std::string client_tls_version;
     std::string server_tls_version;
+    std::string alpn;  // negotiated with the client
 };
 
 }  // namespace minewall::proxy

@@ -24,6 +24,7 @@ awaitable<bool> send_generated_response(ClientConnection& client, const Generate
         co_await http::async_write_header(*client.stream, serializer, use_tuple);
     record.status = response.status;
     record.content_type = response.content_type;
+    record.response_version = http_version_text(options.version);
     if (header_ec) co_return false;
     auto [ec, body_bytes] = co_await http::async_write(*client.stream, serializer, use_tuple);
     record.response_header_bytes += header_bytes;

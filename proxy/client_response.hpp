@@ -1,10 +1,17 @@
 #pragma once
 // Sending a response minewall generates itself (errors, refusals) to the client.
+#include <string>
+
 #include "proxy/client_connection.hpp"
 #include "proxy/error_page.hpp"
 #include "weblog/web_record.hpp"
 
 namespace minewall::proxy {
+
+// Beast's version number (10, 11) as the NSS reqversion/respversion fields write it ("1.1").
+inline std::string http_version_text(unsigned version) {
+    return std::to_string(version / 10) + "." + std::to_string(version % 10);
+}
 
 struct ResponseOptions {
     unsigned version = 11;

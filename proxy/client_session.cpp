@@ -269,6 +269,7 @@ awaitable<void> run_client_session(tcp::socket socket, Worker& worker) {
                             {},
                             {},
                             {},
+                            {},
                             {}};
     client.stream->transport().socket().set_option(tcp::no_delay(true), ec);
 

@@ -35,7 +35,9 @@ awaitable<void> serve_block_page_in_tls(ClientConnection& client, TlsInterceptio
     auto [ec, n] = co_await asio::async_write(*client.stream, asio::buffer(established), use_tuple);
     if (ec) co_return;
     rec.status = 403;  // what the client is going to see
-    auto inspection = co_await inspect_tunnel_start(client, policy, facts, true);
+    rec.response_version = "1.1";
+    auto inspection =
+        co_await inspect_tunnel_start(client, policy, facts, TunnelStart::tls_or_other);
     rec.sni = inspection.sni;
     if (!inspection.client_hello) co_return;  // not TLS: nothing to show, just close
     co_await bump_tunnel(client, tls, authority, inspection.sni, std::nullopt, rec);
@@ -57,6 +59,7 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
     ++state.counters().connect_requests;
     rec.protocol = "HTTP_PROXY";
     rec.method = "CONNECT";
+    rec.request_version = http_version_text(req.version());
     rec.url = std::string(req.target());
     rec.request_header_bytes = head_bytes;
     rec.user_agent = std::string(req[http::field::user_agent]);
@@ -140,11 +143,13 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         co_return;
     }
     rec.status = 200;
+    rec.response_version = "1.1";
     rec.response_header_bytes = n;
 
     auto started = std::chrono::steady_clock::now();
     if (policy) {
-        auto inspection = co_await inspect_tunnel_start(client, *policy, facts, true);
+        auto inspection =
+            co_await inspect_tunnel_start(client, *policy, facts, TunnelStart::tls_or_other);
         rec.sni = inspection.sni;
         rec.protocol = inspection.protocol;  // SSL (spliced TLS) or TUNNEL
         if (inspection.verdict && !inspection.verdict->threat_name.empty()) {
@@ -161,8 +166,17 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         TlsInterception* tls = state.tls();
         const bool bypass =
             inspection.verdict && inspection.verdict->action == policy::Action::BypassInspection;
-        if (tls && inspection.client_hello && !bypass &&
-            !tls->should_splice(rec.host, inspection.sni)) {
+        const std::string& leaf_name = inspection.sni.empty() ? rec.host : inspection.sni;
+        bool bump = tls && inspection.client_hello && !bypass &&
+                    !tls->should_splice(rec.host, inspection.sni);
+        if (bump && tls->pinned_relief().should_splice(leaf_name)) {
+            spdlog::info(
+                "[{}] {} spliced: its clients rejected minewall's certificate "
+                "(pinned-app relief)",
+                client.id, leaf_name);
+            bump = false;
+        }
+        if (bump) {
             rec.protocol = "HTTP_PROXY";  // the requests inside get their own HTTPS records
             co_await bump_tunnel(client, *tls, *authority, inspection.sni,
                                  std::move(connected.connection), rec);

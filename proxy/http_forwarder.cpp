@@ -168,6 +168,7 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
     const auto& cfg = *client.config;
     rec.protocol = "WEBSOCKET";
     rec.status = 101;
+    rec.response_version = http_version_text(switching.version());
     const std::string upgrade(switching[http::field::upgrade]);
     strip_hop_by_hop(switching);
     switching.set(http::field::upgrade, upgrade);
@@ -183,7 +184,8 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
 
     if (policy) {
         auto facts = facts_from_record(policy::Stage::Tunnel, rec, "ws://" + rec.url);
-        auto inspection = co_await inspect_tunnel_start(client, *policy, facts, false);
+        auto inspection =
+            co_await inspect_tunnel_start(client, *policy, facts, TunnelStart::websocket_frames);
         if (inspection.verdict && !inspection.verdict->threat_name.empty()) {
             apply_verdict(*inspection.verdict, rec);
             if (inspection.verdict->blocks()) {
@@ -237,6 +239,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     rec.referer = std::string(req[http::field::referer]);
     const std::string accept(req[http::field::accept]);
     const unsigned version = req.version() == 10 ? 10 : 11;
+    rec.request_version = http_version_text(req.version());
     const bool is_head = req.method() == http::verb::head;
     const bool request_has_body = !parser.is_done();
     const bool wants_keep_alive = req.keep_alive();
@@ -544,6 +547,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             res.chunked(false);
             client_keep_alive = false;
         }
+        rec.response_version = http_version_text(res.version());  // as the origin sent it
         res.version(version);
         res.keep_alive(client_keep_alive);
         rec.status = res.result_int();

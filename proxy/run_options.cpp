@@ -26,7 +26,12 @@ config::ConfigLoadResult load_run_config(const RunOptions& options) {
     if (!options.state_dir.empty()) c.state_dir = options.state_dir;
     if (!options.log_level.empty()) c.log_level = options.log_level;
     if (options.worker_threads) c.worker_threads = *options.worker_threads;
-    if (!options.ca_dir.empty()) c.tls.ca_dir = options.ca_dir;
+    if (!options.ca_dir.empty()) {
+        // The command line wins over a CA named in the file.
+        c.tls.ca_dir = options.ca_dir;
+        c.tls.ca_cert_file.clear();
+        c.tls.ca_key_file.clear();
+    }
     if (!options.upstream_ca.empty()) c.tls.upstream_ca_file = options.upstream_ca;
     if (options.no_intercept) c.tls.intercept = false;
     if (!result.errors.empty()) result.config.reset();

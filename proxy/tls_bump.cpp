@@ -1,13 +1,17 @@
 #include "proxy/tls_bump.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include "certs/upstream_tls.hpp"
+#include "policy/snapshot.hpp"
+#include "proxy/block_page.hpp"
 #include "proxy/client_session.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/tls_byte_stream.hpp"
 #include "proxy/tls_interception.hpp"
+#include "proxy/tunnel_inspection.hpp"
 #include "proxy/upstream_source.hpp"
 #include "proxy/worker.hpp"
 
@@ -44,6 +48,32 @@ awaitable<TlsUpstream> open_tls_upstream(UpstreamConnection tcp, TlsInterception
     }
     result.connection.emplace(UpstreamConnection{std::move(stream), {}, tcp.server_ip, false});
     co_return result;
+}
+
+// OpenSSL's version name ("TLSv1.3") as NSS logs write it ("TLS1_3").
+std::string nss_tls_version(SSL* ssl) {
+    switch (SSL_version(ssl)) {
+        case TLS1_3_VERSION:
+            return "TLS1_3";
+        case TLS1_2_VERSION:
+            return "TLS1_2";
+        case TLS1_1_VERSION:
+            return "TLS1_1";
+        case TLS1_VERSION:
+            return "TLS1_0";
+        case SSL3_VERSION:
+            return "SSL3";
+        default:
+            return SSL_get_version(ssl);
+    }
+}
+
+// The protocol agreed in the handshake ("http/1.1"), empty when the client offered none.
+std::string negotiated_alpn(SSL* ssl) {
+    const unsigned char* data = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(ssl, &data, &length);
+    return data ? std::string(reinterpret_cast<const char*>(data), length) : std::string();
 }
 
 // The origin connection of a bumped tunnel: the one verified at CONNECT time, reopened (and
@@ -115,7 +145,7 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
                                                  cfg.upstream.connect_timeout);
         if (opened.connection) {
             client.server_tls_version =
-                SSL_get_version(static_cast<TlsByteStream&>(*opened.connection->stream).native());
+                nss_tls_version(static_cast<TlsByteStream&>(*opened.connection->stream).native());
             verified.emplace(std::move(*opened.connection));
         } else {
             upstream_failure = opened.error;
@@ -142,18 +172,48 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
     auto ec = co_await bumped->handshake_as_server(asio::buffer(hello.data(), hello.size()));
     client.buffer.consume(client.buffer.size());
     bumped->transport().expires_never();
-    client.client_tls_version = SSL_get_version(bumped->native());
+    client.client_tls_version = nss_tls_version(bumped->native());
+    client.alpn = negotiated_alpn(bumped->native());
     client.tls_sni = sni;
     client.stream = std::move(bumped);
     connect_record.ssl_decrypted = true;
     connect_record.client_tls_version = client.client_tls_version;
     connect_record.server_tls_version = client.server_tls_version;
     if (ec) {
-        // Typically the client does not trust minewall's CA (unknown_ca alert).
+        // Typically the client does not trust minewall's CA (unknown_ca alert), or pins.
         connect_record.error = "client TLS handshake failed: " + ec.message();
         spdlog::info("[{}] TLS handshake with the client for {} failed: {}", client.id, name,
                      ec.message());
+        if (ec.category() == asio::error::get_ssl_category() &&
+            is_certificate_rejection(ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) &&
+            tls.pinned_relief().record_rejection(name, cfg.tls.pinned_relief)) {
+            spdlog::warn(
+                "pinned-app relief: clients rejected the certificate for {} {} times "
+                "within {} s; {} is spliced for {} s",
+                name, cfg.tls.pinned_relief.failures, cfg.tls.pinned_relief.window.count() / 1000,
+                name, cfg.tls.pinned_relief.splice_ttl.count() / 1000);
+        }
         co_return;
+    }
+    connect_record.alpn = client.alpn;
+
+    // What the client says first: HTTP goes to the HTTP pipeline; anything else (stratum to a
+    // pool's port 443) is a tunnel, checked like a spliced one and never parsed as HTTP.
+    if (auto policy = state.policy()) {
+        auto facts = facts_from_record(policy::Stage::Tunnel, connect_record, connect_record.url);
+        facts.sni = sni;
+        auto inspection =
+            co_await inspect_tunnel_start(client, *policy, facts, TunnelStart::decrypted);
+        if (!inspection.http && inspection.verdict && !inspection.verdict->threat_name.empty()) {
+            apply_verdict(*inspection.verdict, connect_record);
+            if (inspection.verdict->blocks()) {
+                spdlog::info("[{}] blocked decrypted tunnel {}: {} ({})", client.id,
+                             connect_record.url, inspection.verdict->threat_name,
+                             inspection.verdict->evidence);
+                connect_record.request_body_bytes = client.buffer.size();
+                co_return;
+            }
+        }
     }
     TlsTunnelUpstreamSource source(state, tls, name, std::move(verified), upstream_failure);
     co_await serve_requests(client, source, &authority);

@@ -42,7 +42,17 @@ TlsInterception::CreateResult TlsInterception::create(const config::TlsConfig& c
                                                       const std::string& state_dir) {
     CreateResult result;
     std::shared_ptr<const certs::CertificateAuthority> ca;
-    if (config.ca_dir.empty()) {
+    if (!config.ca_cert_file.empty()) {
+        // An operator's CA is never created or replaced here: it must load and check out.
+        auto loaded =
+            certs::load_ca({config.ca_cert_file, config.ca_key_file, config.ca_chain_file});
+        if (!loaded.ca) {
+            result.error = loaded.error;
+            return result;
+        }
+        ca = loaded.ca;
+        result.ca_cert_path = config.ca_cert_file;
+    } else if (config.ca_dir.empty()) {
         auto ensured = certs::ensure_ca(state_dir);
         if (!ensured.ca) {
             result.error = ensured.error;
@@ -53,6 +63,7 @@ TlsInterception::CreateResult TlsInterception::create(const config::TlsConfig& c
         result.ca_created = ensured.created;
     } else {
         auto files = certs::ca_files_in(config.ca_dir);
+        files.chain_path = config.ca_chain_file;
         std::error_code ignored;
         bool exists = std::filesystem::exists(files.cert_path, ignored) ||
                       std::filesystem::exists(files.key_path, ignored);

@@ -8,6 +8,7 @@
 
 #include "certs/leaf_cert_cache.hpp"
 #include "config/config.hpp"
+#include "proxy/pinned_host_relief.hpp"
 
 struct ssl_ctx_st;
 struct ssl_st;
@@ -35,12 +36,15 @@ class TlsInterception {
     ssl_st* new_upstream_ssl(std::string_view host, std::string& error) const;
 
     certs::LeafCertCache& cache() { return *cache_; }
+    // Hosts whose clients keep rejecting minted leaves (pinned apps), spliced for a while.
+    PinnedHostRelief& pinned_relief() { return pinned_relief_; }
 
   private:
     config::TlsConfig config_;
     std::shared_ptr<const certs::LeafIssuer> issuer_;
     std::unique_ptr<certs::LeafCertCache> cache_;
     std::shared_ptr<ssl_ctx_st> upstream_ctx_;
+    PinnedHostRelief pinned_relief_;
 };
 
 }  // namespace minewall::proxy

@@ -25,6 +25,7 @@ TransactionScope::TransactionScope(ClientConnection& client, ProxyState& state)
         record_.sni = client.tls_sni;
         record_.client_tls_version = client.client_tls_version;
         record_.server_tls_version = client.server_tls_version;
+        record_.alpn = client.alpn;
     }
 }
 

@@ -16,9 +16,12 @@ using namespace boost::asio::experimental::awaitable_operators;
 // (stratum and other mining protocols).
 awaitable<TunnelInspection> inspect_tunnel_start(ClientConnection& client,
                                                  const policy::Snapshot& policy,
-                                                 policy::RequestFacts facts, bool expect_tls,
+                                                 policy::RequestFacts facts, TunnelStart start,
                                                  std::chrono::milliseconds wait) {
     TunnelInspection inspection;
+    const bool expect_tls = start == TunnelStart::tls_or_other;
+    // Line-based protocols (stratum) may arrive in pieces: read on until a newline.
+    const bool line_based = start != TunnelStart::websocket_frames;
     auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
         auto data = client.buffer.data();
@@ -39,16 +42,18 @@ awaitable<TunnelInspection> inspect_tunnel_start(ClientConnection& client,
                     co_return inspection;
                 }
                 want_more = hello.status == tls::ClientHelloStatus::need_more;
-            } else if (expect_tls && kind == tls::FirstBytesKind::need_more) {
+            } else if (start == TunnelStart::decrypted && kind == tls::FirstBytesKind::http) {
+                inspection.http = true;  // the HTTP pipeline inspects it request by request
+                co_return inspection;
+            } else if (start != TunnelStart::websocket_frames &&
+                       kind == tls::FirstBytesKind::need_more) {
                 want_more = true;
             } else {
                 facts.stage = policy::Stage::Tunnel;
                 facts.leading_bytes =
                     std::string_view(static_cast<const char*>(data.data()), data.size());
                 inspection.verdict = policy.decide(facts);
-                // A partial first line may still turn out to be stratum: read a little more.
-                // (WebSocket frames carry no newlines: one read decides.)
-                if (expect_tls && !inspection.verdict->blocks() && bytes.size() < 512 &&
+                if (line_based && !inspection.verdict->blocks() && bytes.size() < 512 &&
                     std::memchr(data.data(), '\n', data.size()) == nullptr) {
                     want_more = true;
                 } else {

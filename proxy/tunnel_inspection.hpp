@@ -25,14 +25,23 @@ struct TunnelInspection {
     std::string protocol = "TUNNEL";  // SSL for TLS, TUNNEL otherwise
     std::string sni;
     bool client_hello = false;  // a complete TLS ClientHello is in client.buffer
+    bool http = false;          // decrypted: the bytes start an HTTP request
     std::optional<policy::Verdict> verdict;
 };
 
-// Reads the client's first bytes into client.buffer (relayed later, untouched) and asks the
-// policy about them. expect_tls: a TLS ClientHello is parsed for its SNI.
+// What the first bytes are expected to be, which decides how long to read before asking.
+enum class TunnelStart {
+    tls_or_other,      // a CONNECT tunnel: a TLS ClientHello (parsed for its SNI) or anything
+    decrypted,         // the first plaintext of a bumped tunnel: HTTP (not inspected here) or
+                       // anything else, e.g. stratum spoken over TLS to a pool's port 443
+    websocket_frames,  // an upgraded WebSocket stream: one read decides
+};
+
+// Reads the client's first bytes into client.buffer (relayed or parsed later, untouched) and
+// asks the policy about them.
 awaitable<TunnelInspection> inspect_tunnel_start(ClientConnection& client,
                                                  const policy::Snapshot& policy,
-                                                 policy::RequestFacts facts, bool expect_tls,
+                                                 policy::RequestFacts facts, TunnelStart start,
                                                  std::chrono::milliseconds wait = first_bytes_wait);
 
 }  // namespace minewall::proxy

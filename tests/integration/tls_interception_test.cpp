@@ -17,6 +17,17 @@ std::string config_for(const TlsOrigin& origin, const TempDir& logs,
            "\n" + extra;
 }
 
+// Every NSS field, one JSON object per line, keys = token names.
+std::string json_log_config(const TlsOrigin& origin, const TempDir& logs) {
+    return "connect_ports: [" + std::to_string(origin.port()) + "]\n" +
+           "weblog:\n  feeds:\n    - preset: json\n      destination: " + logs.file("web.json") +
+           "\n";
+}
+
+bool has_json_pair(const std::string& line, const std::string& key, const std::string& value) {
+    return line.find("\"" + key + "\":\"" + value + "\"") != std::string::npos;
+}
+
 std::string minewall_ca(const MinewallProcess& proxy) {
     return proxy.dir().file("state") + "/ca/ca.pem";
 }
@@ -113,4 +124,167 @@ TEST_CASE("an origin signed by an unknown CA is not trusted") {
     auto r = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
                    origin.url("localhost")});
     CHECK(r.out.substr(r.out.size() - 3) == "502");
+}
+
+namespace {
+
+// A client that does not trust minewall's CA: curl aborts the handshake with alert unknown_ca.
+void reject_minted_leaf(const MinewallProcess& proxy, const TlsOrigin& origin) {
+    auto r = curl({"-x", proxy.proxy_url(), "-o", "/dev/null", origin.url("localhost")});
+    CHECK(r.exit_code == 60);  // CURLE_PEER_FAILED_VERIFICATION
+}
+
+std::string pinned_relief_config(bool enabled) {
+    return std::string("tls:\n  pinned_relief:\n    enabled: ") + (enabled ? "true" : "false") +
+           "\n    failures: 3\n    window: 1m\n    splice_ttl: 10m\n";
+}
+
+}  // namespace
+
+TEST_CASE("pinned-app relief splices a host whose clients keep rejecting minted leaves") {
+    TlsOrigin origin;
+    TempDir logs;
+    MinewallProcess proxy(config_for(origin, logs, pinned_relief_config(true)),
+                          {"--upstream-ca", origin.ca_file()});
+    for (int i = 0; i < 3; ++i)
+        reject_minted_leaf(proxy, origin);
+    // Now spliced: a client that trusts only the origin's CA gets through, untouched.
+    auto r = curl({"-v", "--cacert", origin.ca_file(), "-x", proxy.proxy_url(), "-o", "/dev/null",
+                   "-w", "%{http_code}", origin.url("localhost")});
+    CHECK(r.out == "200");
+    CHECK(r.err.find("issuer: CN=minewall test origin CA") != std::string::npos);
+    REQUIRE(proxy.stop() == 0);
+    CHECK(proxy.log().find("pinned-app relief: clients rejected the certificate for localhost") !=
+          std::string::npos);
+    auto lines = nss_log_lines(logs.file("web.log"));
+    REQUIRE(lines.size() == 4);
+    CHECK(has_pair(lines[3], "protocol=SSL"));
+}
+
+TEST_CASE("without pinned-app relief a rejected host stays bumped") {
+    TlsOrigin origin;
+    TempDir logs;
+    MinewallProcess proxy(config_for(origin, logs, pinned_relief_config(false)),
+                          {"--upstream-ca", origin.ca_file()});
+    for (int i = 0; i < 3; ++i)
+        reject_minted_leaf(proxy, origin);
+    reject_minted_leaf(proxy, origin);  // still minewall's leaf, not the origin's
+    REQUIRE(proxy.stop() == 0);
+    CHECK(proxy.log().find("pinned-app relief") == std::string::npos);
+}
+
+TEST_CASE("an operator CA under a corporate root sends its chain with every leaf") {
+    // root -> corporate intermediate (chain file) -> minewall's CA; clients trust only root.
+    TempDir pki;
+    auto ext = pki.write("ca.ext",
+                         "basicConstraints=critical,CA:TRUE\n"
+                         "keyUsage=critical,keyCertSign,cRLSign\n"
+                         "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
+    auto openssl = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), "openssl");
+        auto r = run_command(args);
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    };
+    auto make_key_and_csr = [&](const std::string& name, const std::string& cn) {
+        openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                 "-keyout", pki.file(name + ".key"), "-out", pki.file(name + ".csr"), "-subj",
+                 "/CN=" + cn});
+    };
+    auto sign = [&](const std::string& name, const std::string& issuer) {
+        openssl({"x509", "-req", "-in", pki.file(name + ".csr"), "-CA", pki.file(issuer + ".pem"),
+                 "-CAkey", pki.file(issuer + ".key"), "-set_serial",
+                 "0x" + std::to_string(name.size() * 7919), "-days", "30", "-extfile", ext, "-out",
+                 pki.file(name + ".pem")});
+    };
+    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+             "-keyout", pki.file("root.key"), "-out", pki.file("root.pem"), "-days", "30", "-subj",
+             "/CN=Test Corporate Root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+             "keyUsage=critical,keyCertSign,cRLSign"});
+    make_key_and_csr("corporate", "Test Corporate Issuing CA");
+    sign("corporate", "root");
+    make_key_and_csr("proxy", "Test minewall Proxy CA");
+    sign("proxy", "corporate");
+
+    TlsOrigin origin;
+    TempDir logs;
+    const std::string tls = "tls:\n  ca_cert_file: " + pki.file("proxy.pem") +
+                            "\n  ca_key_file: " + pki.file("proxy.key") +
+                            "\n  ca_chain_file: " + pki.file("corporate.pem") + "\n";
+    MinewallProcess proxy(config_for(origin, logs, tls), {"--upstream-ca", origin.ca_file()});
+    auto r = curl({"-v", "--cacert", pki.file("root.pem"), "-x", proxy.proxy_url(), "-o",
+                   "/dev/null", "-w", "%{http_code}", origin.url("localhost")});
+    CHECK(r.out == "200");
+    CHECK(r.err.find("issuer: CN=Test minewall Proxy CA") != std::string::npos);
+
+    // Without the chain file the client cannot build a path to its root.
+    const std::string no_chain = "tls:\n  ca_cert_file: " + pki.file("proxy.pem") +
+                                 "\n  ca_key_file: " + pki.file("proxy.key") + "\n";
+    MinewallProcess unchained(config_for(origin, logs, no_chain),
+                              {"--upstream-ca", origin.ca_file()});
+    auto broken = curl({"--cacert", pki.file("root.pem"), "-x", unchained.proxy_url(), "-o",
+                        "/dev/null", origin.url("localhost")});
+    CHECK(broken.exit_code == 60);
+}
+
+TEST_CASE("an operator CA whose key does not match stops start-up naming the file") {
+    TlsOrigin origin;  // its test CA and a key that is not that CA's
+    TempDir dir;
+    auto other_key = dir.file("other.key");
+    auto made = run_command({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                             "ec_paramgen_curve:P-256", "-out", other_key});
+    REQUIRE(made.exit_code == 0);
+    auto config = dir.write("minewall.yaml", "tls:\n  ca_cert_file: " + origin.ca_file() +
+                                                 "\n  ca_key_file: " + other_key + "\n");
+    auto r = run_command({minewall_binary(), "--config", config, "--listen", "127.0.0.1:0",
+                          "--state-dir", dir.file("state")});
+    CHECK(r.exit_code != 0);
+    CHECK(r.err.find("key") != std::string::npos);
+    CHECK(r.err.find(other_key) != std::string::npos);
+}
+
+TEST_CASE("stratum spoken inside a bumped TLS tunnel is recognised and cut") {
+    TlsOrigin pool;  // a "pool" on an allowed TLS port
+    TempDir logs;
+    MinewallProcess proxy(json_log_config(pool, logs), {"--upstream-ca", pool.ca_file()});
+    auto login = logs.write("login.json",
+                            "{\"id\":1,\"jsonrpc\":\"2.0\",\"method\":\"login\",\"params\":"
+                            "{\"login\":\"4ABC\",\"pass\":\"x\",\"agent\":\"XMRig/6.21.0\"}}\n");
+    // -quiet implies -ign_eof: s_client keeps the connection until minewall closes it.
+    auto r =
+        run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
+                     "-connect", "localhost:" + std::to_string(pool.port()), "-servername",
+                     "localhost", "-CAfile", minewall_ca(proxy), "-verify_return_error", "-quiet"},
+                    std::chrono::seconds(20), login);
+    CHECK(r.out.find("HTTP/1.1 400") == std::string::npos);  // not answered as bad HTTP
+    REQUIRE(proxy.stop() == 0);
+    auto lines = nss_log_lines(logs.file("web.json"));
+    REQUIRE(lines.size() == 1);
+    INFO(lines[0]);
+    CHECK(has_json_pair(lines[0], "action", "Blocked"));
+    CHECK(has_json_pair(lines[0], "threatname", "CoinMiner.Stratum"));
+    CHECK(has_json_pair(lines[0], "reqmethod", "CONNECT"));
+    CHECK(has_json_pair(lines[0], "ssldecrypted", "Yes"));
+}
+
+TEST_CASE("bumped requests record ALPN, TLS versions and HTTP versions") {
+    TlsOrigin origin;
+    TempDir logs;
+    MinewallProcess proxy(json_log_config(origin, logs), {"--upstream-ca", origin.ca_file()});
+    auto r = curl({"--http1.1", "--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-o",
+                   "/dev/null", "-w", "%{http_code}", origin.url("localhost")});
+    CHECK(r.out == "200");
+    REQUIRE(proxy.stop() == 0);
+    auto lines = nss_log_lines(logs.file("web.json"));
+    REQUIRE(lines.size() == 2);
+    INFO(lines[0]);
+    CHECK(has_json_pair(lines[0], "proto", "HTTPS"));
+    CHECK(has_json_pair(lines[0], "alpnprotocol", "http/1.1"));
+    CHECK(has_json_pair(lines[0], "clienttlsversion", "TLS1_3"));
+    CHECK(has_json_pair(lines[0], "srvtlsversion", "TLS1_3"));
+    CHECK(has_json_pair(lines[0], "reqversion", "1.1"));
+    CHECK(has_json_pair(lines[0], "respversion", "1.0"));  // openssl s_server -www answers 1.0
+    INFO(lines[1]);
+    CHECK(has_json_pair(lines[1], "reqmethod", "CONNECT"));
+    CHECK(has_json_pair(lines[1], "reqversion", "1.1"));
+    CHECK(has_json_pair(lines[1], "respversion", "1.1"));
 }

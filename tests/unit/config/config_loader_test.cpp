@@ -131,3 +131,43 @@ TEST_CASE("listen specs accept v4, bracketed v6 and a bare port") {
     CHECK_FALSE(parse_listen_spec("::1:80"));
     CHECK_FALSE(parse_listen_spec("1.2.3.4"));
 }
+
+TEST_CASE("an operator CA and pinned-app relief are read from tls") {
+    auto result = load_config_text(
+        "tls:\n  ca_cert_file: /etc/minewall/ca.pem\n  ca_key_file: /etc/minewall/ca.key\n"
+        "  ca_chain_file: /etc/minewall/chain.pem\n"
+        "  pinned_relief:\n    enabled: true\n    failures: 5\n    window: 2m\n"
+        "    splice_ttl: 30m\n",
+        "tls.yaml");
+    REQUIRE(result.ok());
+    const auto& tls = result.config->tls;
+    CHECK(tls.ca_cert_file == "/etc/minewall/ca.pem");
+    CHECK(tls.ca_key_file == "/etc/minewall/ca.key");
+    CHECK(tls.ca_chain_file == "/etc/minewall/chain.pem");
+    CHECK(tls.pinned_relief.enabled);
+    CHECK(tls.pinned_relief.failures == 5);
+    CHECK(tls.pinned_relief.window == Millis{120'000});
+    CHECK(tls.pinned_relief.splice_ttl == Millis{1'800'000});
+}
+
+TEST_CASE("pinned-app relief is off by default") {
+    auto c = embedded_default_config();
+    CHECK_FALSE(c.tls.pinned_relief.enabled);
+    CHECK(c.tls.pinned_relief.failures == 3);
+}
+
+TEST_CASE("an operator CA needs both files and excludes ca_dir") {
+    auto only_cert = load_config_text("tls:\n  ca_cert_file: /x/ca.pem\n", "c.yaml");
+    REQUIRE_FALSE(only_cert.ok());
+    CHECK(only_cert.errors[0].message.find("must be set together") != std::string::npos);
+    auto both = load_config_text(
+        "tls:\n  ca_dir: /x\n  ca_cert_file: /x/ca.pem\n  ca_key_file: /x/ca.key\n", "d.yaml");
+    REQUIRE_FALSE(both.ok());
+    CHECK(both.errors[0].message.find("exclude each other") != std::string::npos);
+    auto lone_chain = load_config_text("tls:\n  ca_chain_file: /x/chain.pem\n", "e.yaml");
+    REQUIRE_FALSE(lone_chain.ok());
+    CHECK(lone_chain.errors[0].line == 2);
+    auto zero = load_config_text("tls:\n  pinned_relief:\n    failures: 0\n", "f.yaml");
+    REQUIRE_FALSE(zero.ok());
+    CHECK(zero.errors[0].to_string().rfind("f.yaml:3:15: tls.pinned_relief.failures", 0) == 0);
+}
