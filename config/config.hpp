@@ -70,11 +70,20 @@ struct WeblogConfig {
     std::size_t queue_records = 65'536;
 };
 
+// Brute-force guard for proxy authentication: `limit` failed logins from one client address
+// within `window` refuse that address (429) for `lockout`, without checking passwords.
+struct FailedLoginConfig {
+    unsigned limit = 10;
+    Millis window{60'000};
+    Millis lockout{300'000};
+};
+
 struct IdentityConfig {
     std::string users_file;  // proxy authentication (htpasswd-style); empty: none
     std::string realm = "minewall";
     std::string map_file;                  // client IP -> user/department/device CSV; empty: none
     std::vector<Cidr> trusted_forwarders;  // whose X-Forwarded-For names the real client
+    FailedLoginConfig failed_logins;
 };
 
 // Pinned apps (certificate pinning, own trust stores) reject every minted leaf: after

@@ -292,6 +292,18 @@ class ConfigReader {
                      "tls.ca_cert_file): the CA minewall creates itself has no chain");
     }
 
+    void read_failed_logins(const YAML::Node& node, FailedLoginConfig& f) {
+        const std::string where = "identity.failed_logins";
+        read_map(
+            node, where,
+            {{"limit",
+              [&](const YAML::Node& v) { read_uint<unsigned>(v, where + ".limit", f.limit, 1); }},
+             {"window",
+              [&](const YAML::Node& v) { read_duration(v, where + ".window", f.window); }},
+             {"lockout",
+              [&](const YAML::Node& v) { read_duration(v, where + ".lockout", f.lockout); }}});
+    }
+
     void read_pinned_relief(const YAML::Node& node, PinnedReliefConfig& r) {
         const std::string where = "tls.pinned_relief";
         read_map(
@@ -458,6 +470,10 @@ class ConfigReader {
                        {"map_file",
                         [&](const YAML::Node& v) {
                             read_string(v, "identity.map_file", c.identity.map_file);
+                        }},
+                       {"failed_logins",
+                        [&](const YAML::Node& v) {
+                            read_failed_logins(v, c.identity.failed_logins);
                         }},
                        {"trusted_forwarders", [&](const YAML::Node& v) {
                             c.identity.trusted_forwarders.clear();

@@ -8,27 +8,15 @@
 #include <utility>
 
 #include "config/cidr.hpp"
+#include "text/ascii_text.hpp"
 
 namespace minewall::proxy {
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t';
-}
-
-bool is_control(char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
+using text::is_control;
+using text::is_space;
+using text::trim;
 
 std::string error_at(const std::string& name, std::size_t line, std::string_view message) {
     std::ostringstream out;

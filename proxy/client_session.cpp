@@ -172,9 +172,12 @@ awaitable<bool> identify_client(ClientConnection& client, RequestParser& parser,
     }
     if (!identity.credentials) co_return true;
 
+    ProxyState& state = client.worker.state();
+    const auto& guard = client.config->identity.failed_logins;
+    const auto lockout_left = state.failed_logins().penalty_left(client.client_ip);
     auto offered = parse_proxy_authorization(req[http::field::proxy_authorization]);
     bool accepted = false;
-    if (offered) {
+    if (offered && lockout_left.count() == 0) {
         auto credentials = identity.credentials;
         auto user = offered->user;
         auto password = offered->password;
@@ -186,8 +189,9 @@ awaitable<bool> identify_client(ClientConnection& client, RequestParser& parser,
         client.login = offered->user;
         co_return true;
     }
-    // 407: the browser asks the user and retries on this connection.
-    TransactionScope txn(client, client.worker.state());
+    // 407: the browser asks the user and retries on this connection. 429 while the address is
+    // locked out for guessing: its passwords are not even checked (hashing costs us CPU).
+    TransactionScope txn(client, state);
     auto& rec = txn.record();
     rec.protocol = req.method() == http::verb::connect ? "HTTP_PROXY" : "HTTP";
     rec.method = std::string(req.method_string());
@@ -195,19 +199,46 @@ awaitable<bool> identify_client(ClientConnection& client, RequestParser& parser,
     rec.user_agent = std::string(req[http::field::user_agent]);
     if (offered) rec.login = offered->user;
     rec.blocked = true;
-    rec.reason = "Not allowed: proxy authentication required";
-    spdlog::info("[{}] 407 for {} {}{}", client.id, rec.method, rec.url,
-                 offered ? " (wrong credentials for " + offered->user + ")" : "");
-    auto page =
-        render_error_response(ErrorDetails{407, "Proxy Authentication Required", "",
-                                           offered ? "the user name or password is not valid"
-                                                   : "this proxy needs a user name and password",
-                                           txn.transaction_id()},
-                              accepts_html(req[http::field::accept]));
-    page.headers.emplace_back("Proxy-Authenticate", render_proxy_authenticate(identity.realm));
-    rec.error = "proxy authentication required";
+    GeneratedResponse page;
+    if (lockout_left.count() > 0) {
+        ++state.counters().logins_refused_lockout;
+        const auto retry_after = std::chrono::ceil<std::chrono::seconds>(lockout_left).count();
+        rec.reason = "Not allowed: too many failed proxy logins";
+        rec.error = "client address locked out after failed proxy logins";
+        spdlog::info("[{}] 429 for {} {} from {}: locked out for {} s more", client.id, rec.method,
+                     rec.url, client.client_ip, retry_after);
+        page = render_error_response(
+            ErrorDetails{429, "Too Many Requests", "",
+                         "too many failed logins from " + client.client_ip + "; try again in " +
+                             std::to_string(retry_after) + " s",
+                         txn.transaction_id()},
+            accepts_html(req[http::field::accept]));
+        page.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    } else {
+        if (offered) {
+            ++state.counters().failed_logins;
+            StrikeCounter::Rule rule{guard.limit, guard.window, guard.lockout};
+            if (state.failed_logins().strike(client.client_ip, rule))
+                spdlog::warn(
+                    "{} failed proxy logins from {} within {} s (last as '{}'): address "
+                    "refused for {} s",
+                    guard.limit, client.client_ip, guard.window.count() / 1000, offered->user,
+                    guard.lockout.count() / 1000);
+        }
+        rec.reason = "Not allowed: proxy authentication required";
+        rec.error = "proxy authentication required";
+        spdlog::info("[{}] 407 for {} {}{}", client.id, rec.method, rec.url,
+                     offered ? " (wrong credentials for " + offered->user + ")" : "");
+        page = render_error_response(
+            ErrorDetails{407, "Proxy Authentication Required", "",
+                         offered ? "the user name or password is not valid"
+                                 : "this proxy needs a user name and password",
+                         txn.transaction_id()},
+            accepts_html(req[http::field::accept]));
+        page.headers.emplace_back("Proxy-Authenticate", render_proxy_authenticate(identity.realm));
+    }
     // A body we did not read would be taken for the next request: close in that case.
-    keep_alive = req.keep_alive() && parser.is_done() && !client.worker.state().draining;
+    keep_alive = req.keep_alive() && parser.is_done() && !state.draining;
     bool sent = co_await send_generated_response(
         client, page, ResponseOptions{req.version() == 10 ? 10u : 11u, keep_alive, false}, rec);
     keep_alive = keep_alive && sent;

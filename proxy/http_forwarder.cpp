@@ -17,6 +17,7 @@
 #include "proxy/upstream_source.hpp"
 #include "proxy/via_header.hpp"
 #include "proxy/worker.hpp"
+#include "text/ascii_text.hpp"
 
 namespace minewall::proxy {
 
@@ -47,11 +48,7 @@ void strip_hop_by_hop(Fields& fields) {
     }
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(x) == std::tolower(y);
-           });
-}
+using text::iequals;
 
 // Sends a 1xx interim response (other than 101) on to the client.
 awaitable<bool> forward_interim(ClientConnection& client, const http::response_header<>& interim) {

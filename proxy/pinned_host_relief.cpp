@@ -2,8 +2,6 @@
 
 #include <openssl/ssl.h>
 
-#include <algorithm>
-
 #include "text/ascii_text.hpp"
 
 namespace minewall::proxy {
@@ -11,45 +9,22 @@ namespace minewall::proxy {
 bool PinnedHostRelief::record_rejection(std::string_view host,
                                         const config::PinnedReliefConfig& config,
                                         Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    ++counters_.rejections;
+    ++rejections_;
     if (!config.enabled || host.empty()) return false;
-    prune(now, config.window);
-    auto& state = hosts_[text::to_lower(host)];
-    if (state.spliced_until > now) return false;  // already relieved
-    auto& times = state.rejections;
-    times.erase(times.begin(), std::find_if(times.begin(), times.end(),
-                                            [&](auto t) { return now - t < config.window; }));
-    times.push_back(now);
-    if (times.size() < config.failures) return false;
-    times.clear();
-    state.spliced_until = now + config.splice_ttl;
-    ++counters_.relieved;
+    StrikeCounter::Rule rule{config.failures, config.window, config.splice_ttl};
+    if (!strikes_.strike(text::to_lower(host), rule, now)) return false;
+    ++relieved_;
     return true;
 }
 
 bool PinnedHostRelief::should_splice(std::string_view host, Clock::time_point now) {
-    std::lock_guard lock(mutex_);
-    if (hosts_.empty()) return false;
-    auto it = hosts_.find(text::to_lower(host));
-    if (it == hosts_.end() || it->second.spliced_until <= now) return false;
-    ++counters_.spliced;
+    if (strikes_.penalty_left(text::to_lower(host), now).count() == 0) return false;
+    ++spliced_;
     return true;
 }
 
 PinnedHostRelief::Counters PinnedHostRelief::counters() const {
-    std::lock_guard lock(mutex_);
-    return counters_;
-}
-
-void PinnedHostRelief::prune(Clock::time_point now, std::chrono::milliseconds window) {
-    if (now < next_prune_) return;
-    next_prune_ = now + window;
-    std::erase_if(hosts_, [&](const auto& item) {
-        const auto& state = item.second;
-        return state.spliced_until <= now &&
-               (state.rejections.empty() || now - state.rejections.back() >= window);
-    });
+    return {rejections_.load(), relieved_.load(), spliced_.load()};
 }
 
 bool is_certificate_rejection(int openssl_reason) {

@@ -2,22 +2,20 @@
 // Pinned-app relief: apps that pin their server's certificate (or carry their own trust store)
 // abort every handshake with a minted leaf, so bumping them only breaks them. When one host's
 // leaf is rejected `failures` times within `window`, that host is spliced for `splice_ttl`.
-// Shared by all workers (one mutex; it is touched only on handshake failures and CONNECTs).
+// Shared by all workers.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
 
 #include "config/config.hpp"
+#include "proxy/strike_counter.hpp"
 
 namespace minewall::proxy {
 
 class PinnedHostRelief {
   public:
-    using Clock = std::chrono::steady_clock;
+    using Clock = StrikeCounter::Clock;
 
     struct Counters {
         std::uint64_t rejections = 0;  // client handshakes aborted on our certificate
@@ -36,17 +34,8 @@ class PinnedHostRelief {
     Counters counters() const;
 
   private:
-    struct HostState {
-        std::vector<Clock::time_point> rejections;  // within the window, oldest first
-        Clock::time_point spliced_until{};
-    };
-    // Forgets hosts with nothing recent: a scan of random names must not grow this forever.
-    void prune(Clock::time_point now, std::chrono::milliseconds window);
-
-    mutable std::mutex mutex_;
-    std::unordered_map<std::string, HostState> hosts_;
-    Counters counters_;
-    Clock::time_point next_prune_{};
+    StrikeCounter strikes_;
+    std::atomic<std::uint64_t> rejections_{0}, relieved_{0}, spliced_{0};
 };
 
 // True for the TLS alerts a client sends when it does not accept the certificate it was shown

@@ -17,6 +17,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "text/ascii_text.hpp"
+
 namespace minewall::proxy {
 
 namespace {
@@ -27,29 +29,10 @@ constexpr std::size_t kMaxEncodedCredentials = 4096;
 // itself only reads the first 72 bytes: a property of the format, same as in Apache.)
 constexpr std::size_t kMaxPasswordBytes = CRYPT_MAX_PASSPHRASE_SIZE - 1;
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t';
-}
-
-bool is_control(char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-               return lower(x) == lower(y);
-           });
-}
+using text::iequals;
+using text::is_control;
+using text::is_space;
+using text::trim;
 
 // Standard base64 alphabet value, or -1.
 int base64_value(char c) {

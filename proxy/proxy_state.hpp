@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 #include "policy/policy_store.hpp"
 #include "proxy/identity_sources.hpp"
+#include "proxy/strike_counter.hpp"
 #include "proxy/transaction_sink.hpp"
 
 namespace minewall::proxy {
@@ -31,6 +32,8 @@ struct ProxyCounters {
     std::atomic<std::uint64_t> upstream_timeouts{0};
     std::atomic<std::uint64_t> upstream_reused{0};
     std::atomic<std::uint64_t> upstream_opened{0};
+    std::atomic<std::uint64_t> failed_logins{0};
+    std::atomic<std::uint64_t> logins_refused_lockout{0};
 };
 
 // A listening endpoint as bound (after port 0 was resolved), for loop detection.
@@ -66,6 +69,8 @@ class ProxyState {
         return policy_store_ ? policy_store_->snapshot() : nullptr;
     }
     ProxyCounters& counters() { return counters_; }
+    // Failed proxy logins per client address (kept across reloads).
+    StrikeCounter& failed_logins() { return failed_logins_; }
 
     const std::string& instance_id() const { return instance_id_; }
     // The name in our Via entries; seeing it on an incoming request means a loop.
@@ -90,6 +95,7 @@ class ProxyState {
     std::atomic<std::shared_ptr<const IdentitySources>> identity_{
         std::make_shared<const IdentitySources>()};
     ProxyCounters counters_;
+    StrikeCounter failed_logins_;
     std::string instance_id_;
     std::string via_pseudonym_;
     std::atomic<std::uint64_t> next_record_id_{1};

@@ -8,26 +8,16 @@
 #include "certs/certificate_authority.hpp"
 #include "certs/leaf_issuer.hpp"
 #include "certs/upstream_tls.hpp"
+#include "text/ascii_text.hpp"
 
 namespace minewall::proxy {
 
-namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-}  // namespace
-
 bool matches_domain_list(std::string_view host, const std::vector<std::string>& domains) {
-    std::string h = lower(host);
+    std::string h = text::to_lower(host);
     while (!h.empty() && h.back() == '.')
         h.pop_back();
     for (const auto& d : domains) {
-        std::string domain = lower(d);
+        std::string domain = text::to_lower(d);
         if (!domain.empty() && domain.front() == '.') domain.erase(0, 1);
         if (domain.empty()) continue;
         if (h == domain) return true;

@@ -12,6 +12,11 @@ inline bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+inline bool is_control(char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+}
+
 inline std::string_view trim(std::string_view s) {
     while (!s.empty() && is_space(s.front()))
         s.remove_prefix(1);
@@ -31,9 +36,9 @@ inline std::string to_lower(std::string_view s) {
 }
 
 inline bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(),
-                      [](char x, char y) { return to_lower(x) == to_lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return to_lower(x) == to_lower(y);
+           });
 }
 
 }  // namespace minewall::text

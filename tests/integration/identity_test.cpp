@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <sstream>
+#include <thread>
 
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
@@ -79,4 +80,36 @@ TEST_CASE(
     CHECK(has_pair(lines[1], "user=Doe, Jane"));
     CHECK(has_pair(lines[1], "ClientIP=192.0.2.77"));
     CHECK(has_pair(lines[1], "department=Finance"));
+}
+
+TEST_CASE("password guessing locks the client address out with 429 until the lockout ends") {
+    OriginServer origin;
+    TempDir dir;
+    auto hash = run_command({"openssl", "passwd", "-6", "-salt", "minewallsalt", "s3cret"});
+    REQUIRE(hash.exit_code == 0);
+    auto users = dir.write("users", "alice:" + hash.out);
+    MinewallProcess proxy(weblog_to(dir) + "identity:\n  users_file: " + users +
+                          "\n  failed_logins:\n    limit: 3\n    window: 1m\n    lockout: 2s\n");
+    for (const char* guess : {"alice:a", "alice:b", "bob:c"}) {
+        auto wrong = curl({"-x", proxy.proxy_url(), "-U", guess, "-w", "%{http_code}", "-o",
+                           "/dev/null", origin.url("/hello")});
+        CHECK(wrong.out == "407");
+    }
+    // Locked out: even the right password is refused, with the time to wait.
+    auto locked = curl({"-x", proxy.proxy_url(), "-U", "alice:s3cret", "-D", "-", "-o", "/dev/null",
+                        origin.url("/hello")});
+    CHECK(locked.out.find("HTTP/1.1 429 Too Many Requests") == 0);
+    CHECK(locked.out.find("Retry-After: ") != std::string::npos);
+    CHECK(origin.requests_served() == 0);
+    // The lockout ends by itself.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));
+    auto after = curl({"-x", proxy.proxy_url(), "-U", "alice:s3cret", origin.url("/hello")});
+    CHECK(after.out == "hello from origin\n");
+    REQUIRE(proxy.stop() == 0);
+    CHECK(proxy.log().find("3 failed proxy logins from 127.0.0.1") != std::string::npos);
+    auto lines = nss_log_lines(dir.file("web.log"));
+    REQUIRE(lines.size() == 5);
+    CHECK(has_pair(lines[3], "status=429"));
+    CHECK(has_pair(lines[3], "action=Blocked"));
+    CHECK(has_pair(lines[4], "status=200"));
 }

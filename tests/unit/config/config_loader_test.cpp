@@ -171,3 +171,15 @@ TEST_CASE("an operator CA needs both files and excludes ca_dir") {
     REQUIRE_FALSE(zero.ok());
     CHECK(zero.errors[0].to_string().rfind("f.yaml:3:15: tls.pinned_relief.failures", 0) == 0);
 }
+
+TEST_CASE("failed proxy logins have a lockout guard by default and it can be tuned") {
+    auto c = embedded_default_config();
+    CHECK(c.identity.failed_logins.limit == 10);
+    CHECK(c.identity.failed_logins.lockout == Millis{300'000});
+    auto tuned = load_config_text(
+        "identity:\n  failed_logins:\n    limit: 5\n    window: 30s\n    lockout: 15m\n", "g.yaml");
+    REQUIRE(tuned.ok());
+    CHECK(tuned.config->identity.failed_logins.limit == 5);
+    CHECK(tuned.config->identity.failed_logins.window == Millis{30'000});
+    CHECK(tuned.config->identity.failed_logins.lockout == Millis{900'000});
+}

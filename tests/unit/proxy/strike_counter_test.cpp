@@ -1,7 +1,9 @@
-#include "proxy/pinned_host_relief.hpp"
+#include "proxy/strike_counter.hpp"
 
 #include <doctest/doctest.h>
 #include <openssl/ssl.h>
+
+#include "proxy/pinned_host_relief.hpp"
 
 using minewall::proxy::is_certificate_rejection;
 using minewall::proxy::PinnedHostRelief;
@@ -92,4 +94,20 @@ TEST_CASE("certificate rejection alerts are told apart from other handshake fail
     CHECK_FALSE(is_certificate_rejection(SSL_R_WRONG_VERSION_NUMBER));
     CHECK_FALSE(is_certificate_rejection(SSL_R_NO_SHARED_CIPHER));
     CHECK_FALSE(is_certificate_rejection(0));
+}
+
+TEST_CASE("a strike counter reports the penalty left and forgets a cleared key") {
+    minewall::proxy::StrikeCounter counter;
+    minewall::proxy::StrikeCounter::Rule rule{2, 10s, 30s};
+    auto t0 = minewall::proxy::StrikeCounter::Clock::time_point{} + 1h;
+    CHECK_FALSE(counter.strike("10.0.0.1", rule, t0));
+    CHECK(counter.penalty_left("10.0.0.1", t0).count() == 0);
+    CHECK(counter.strike("10.0.0.1", rule, t0 + 1s));
+    CHECK(counter.penalty_left("10.0.0.1", t0 + 11s) == std::chrono::milliseconds(20'000));
+    CHECK(counter.penalty_left("10.0.0.2", t0 + 11s).count() == 0);
+    // Strikes during the penalty do not extend it.
+    CHECK_FALSE(counter.strike("10.0.0.1", rule, t0 + 12s));
+    CHECK(counter.penalty_left("10.0.0.1", t0 + 30s) == std::chrono::milliseconds(1'000));
+    counter.clear("10.0.0.1");
+    CHECK(counter.penalty_left("10.0.0.1", t0 + 30s).count() == 0);
 }
