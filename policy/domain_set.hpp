@@ -11,8 +11,10 @@
 // - the hash is FNV-1a run right to left, so one pass over a host yields the hash of every
 //   suffix; all their slots are prefetched before the first is probed, so the few cache misses
 //   of a look-up overlap instead of following each other.
-// A miss in a slot usually costs no arena access (tags differ); a hit costs one arena access,
-// where the record's header and name share a cache line.
+// A miss in a slot usually costs no arena access (tags differ); a hit costs one more memory
+// access, to the record, whose header and name sit together.
+// The hash is not keyed: names come from feeds the operator chose, and a feed crafted to collide
+// can only make loading and look-ups slower (longer probe runs), never give a wrong answer.
 #include <cstdint>
 #include <cstring>
 #include <optional>
