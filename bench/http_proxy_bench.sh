@@ -6,7 +6,7 @@
 # an empty policy (issue 4), and web logging to a file vs no web log (issue 5).
 # Everything it starts lives in one temp dir and is stopped on exit.
 #
-# Usage: bench/http_proxy_bench.sh            (about 3 minutes with the defaults)
+# Usage: bench/http_proxy_bench.sh            (about 6 minutes with the defaults; VARIANTS=0: 2)
 # Environment (all optional):
 #   DURATION=10s       length of each measured wrk run (wrk syntax: 10s, 1m)
 #   WARMUP=2s          unmeasured wrk run against each target before its measured run
