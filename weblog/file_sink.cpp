@@ -109,27 +109,40 @@ void FileSink::rotate() {
 
 void FileSink::write(std::vector<std::string>& lines) {
     if (lines.empty()) return;
-    buffer_.clear();
-    for (const std::string& line : lines)
-        buffer_.append(line);
     const RotationOptions& rot = destination_.rotation;
-    const bool new_day = rot.daily && size_ > 0 && local_day(clock_()) != day_;
-    const bool too_big = rot.max_bytes > 0 && size_ > 0 && size_ + buffer_.size() > rot.max_bytes;
-    if (new_day || too_big) rotate();
-    if (fd_ < 0 && !open_file()) {
-        dropped_ += lines.size();
-        return;
+    if (rot.daily && size_ > 0 && local_day(clock_()) != day_) rotate();
+    // The batch goes out in one write(2), unless it has to be split where max_bytes falls:
+    // the file rotates before the line that would pass it, as if records came one by one.
+    buffer_.clear();
+    std::size_t buffered_lines = 0;
+    for (const std::string& line : lines) {
+        const std::uint64_t pending = size_ + buffer_.size();
+        if (rot.max_bytes > 0 && pending > 0 && pending + line.size() > rot.max_bytes) {
+            append_buffer(buffered_lines);
+            buffered_lines = 0;
+            rotate();
+        }
+        buffer_.append(line);
+        ++buffered_lines;
     }
-    if (const int err = write_all(fd_, buffer_); err != 0) {
-        // Part of the batch may be on disk; count the batch as lost and reopen next time.
+    append_buffer(buffered_lines);
+}
+
+void FileSink::append_buffer(std::size_t lines) {
+    if (buffer_.empty()) return;
+    if (fd_ < 0 && !open_file()) {
+        dropped_ += lines;
+    } else if (const int err = write_all(fd_, buffer_); err != 0) {
+        // Part of these lines may be on disk; count them as lost and reopen next time.
         set_error("write " + destination_.path.string() + ": " + std::strerror(err));
-        dropped_ += lines.size();
+        dropped_ += lines;
         ::close(fd_);
         fd_ = -1;
-        return;
+    } else {
+        size_ += buffer_.size();
+        written_ += lines;
     }
-    size_ += buffer_.size();
-    written_ += lines.size();
+    buffer_.clear();
 }
 
 void FileSink::reopen() {

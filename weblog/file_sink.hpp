@@ -1,5 +1,6 @@
 #pragma once
-// Appends records to a file (O_APPEND, one write per batch), rotating by size and/or daily:
+// Appends records to a file (O_APPEND, one write(2) per batch, or one per file when size
+// rotation splits the batch), rotating by size and/or daily:
 // web.log → web.log.1 → … → web.log.N (N = keep_files, older ones deleted). reopen() closes
 // and reopens the path, for external rotation.
 #include <atomic>
@@ -16,7 +17,7 @@
 namespace minewall::weblog {
 
 struct RotationOptions {
-    std::uint64_t max_bytes = 0;  // rotate before a write would pass this size; 0 = never
+    std::uint64_t max_bytes = 0;  // rotate before a line would pass this size; 0 = never
     bool daily = false;           // rotate at the first write of a new (local) day
     unsigned keep_files = 7;      // rotated files kept: path.1 (newest) .. path.N
 };
@@ -44,6 +45,8 @@ class FileSink final : public RecordSink {
     FileSink(FileDestination destination, Clock clock);
     bool open_file();
     void rotate();
+    // Writes buffer_ (`lines` records) and empties it; counts them written or dropped.
+    void append_buffer(std::size_t lines);
     long local_day(std::chrono::system_clock::time_point tp) const;
     void set_error(std::string message);
 

@@ -1,5 +1,6 @@
 #include "weblog/web_log.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "weblog/feed_sink.hpp"
@@ -36,20 +37,24 @@ WebLog::~WebLog() {
 }
 
 bool WebLog::emit(WebRecord record) {
-    bool was_empty = false;
+    bool wake = false;
     {
         std::lock_guard lock(mutex_);
         if (stopping_ || queue_.size() >= options_.queue_records) {
             ++dropped_;
             return false;
         }
-        was_empty = queue_.empty();
         queue_.push_back(std::move(record));
+        // Wake the writer only when it sleeps with nothing queued (it then waits up to one
+        // flush interval for more) or when a full batch is ready. Otherwise it is already
+        // on its timer and the I/O thread pays no futex call and no context switch.
+        if (writer_idle_ || queue_.size() == options_.batch_records) {
+            writer_idle_ = false;  // one wake-up is enough
+            wake = true;
+        }
     }
     ++emitted_;
-    // The writer only sleeps on an empty queue: waking it once per burst is enough, and
-    // spares the I/O threads a futex call per record under load.
-    if (was_empty) wake_.notify_one();
+    if (wake) wake_.notify_one();
     return true;
 }
 
@@ -57,21 +62,44 @@ void WebLog::reopen() noexcept {
     reopen_requested_.store(true, std::memory_order_relaxed);
 }
 
+std::size_t WebLog::wait_for_work(std::unique_lock<std::mutex>& lock) {
+    const auto write_now = [&] {
+        return stopping_ || flush_requested_ || queue_.size() >= options_.batch_records;
+    };
+    if (queue_.empty() && !write_now()) {
+        // Nothing to write: sleep until emit() brings the first record. The 100 ms limit
+        // is how often a reopen() request (a flag set from a signal handler) is seen.
+        writer_idle_ = true;
+        wake_.wait_for(lock, std::chrono::milliseconds(100),
+                       [&] { return write_now() || !queue_.empty() || reopen_requested_.load(); });
+        writer_idle_ = false;
+    }
+    if (!queue_.empty() && !write_now()) {
+        // Let records collect for one interval, so that a busy proxy has them written
+        // hundreds at a time rather than one by one.
+        wake_.wait_for(lock, options_.flush_interval, write_now);
+    }
+    flush_requested_ = false;
+    return queue_.size();
+}
+
 void WebLog::run() {
     std::vector<WebRecord> batch;
     batch.reserve(options_.batch_records);
+    std::size_t to_write = 0;  // what is left of the records due at the last wake-up
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait_for(lock, std::chrono::milliseconds(100), [&] {
-                return stopping_ || !queue_.empty() || reopen_requested_.load();
-            });
-            while (!queue_.empty() && batch.size() < options_.batch_records) {
+            if (to_write == 0) to_write = wait_for_work(lock);
+            // Records that arrive while these are written wait for the next interval.
+            const std::size_t take = std::min({to_write, options_.batch_records, queue_.size()});
+            for (std::size_t i = 0; i < take; ++i) {
                 batch.push_back(std::move(queue_.front()));
                 queue_.pop_front();
             }
+            to_write -= take;
             in_flight_ = batch.size();
-            if (batch.empty() && stopping_) break;
+            if (batch.empty() && stopping_ && queue_.empty()) break;
         }
         if (reopen_requested_.exchange(false)) {
             for (Feed& feed : feeds_)
@@ -104,10 +132,16 @@ bool WebLog::wait_idle(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         bool idle = false;
+        bool wake = false;
         {
             std::lock_guard lock(mutex_);
             idle = queue_.empty() && in_flight_ == 0;
+            if (!queue_.empty() && !flush_requested_) {
+                flush_requested_ = true;  // the caller waits: do not hold records back
+                wake = true;
+            }
         }
+        if (wake) wake_.notify_one();
         if (idle) {
             for (const Feed& feed : feeds_)
                 idle = idle && feed.sink->idle();

@@ -3,6 +3,13 @@
 // records go through one bounded queue to a writer thread that formats them for every feed
 // and hands each feed's batch to its sink. emit() never waits on formatting or I/O: when the
 // queue is full the record is dropped and counted.
+//
+// Batching is by time, not by emptiness: the writer lets records collect for up to
+// `flush_interval` after the first one arrives, then writes all of them (one sink call per
+// feed per `batch_records`). emit() wakes the writer only when it sleeps with nothing queued
+// or when a full batch is waiting, so under load the I/O threads make no futex call and
+// cause no context switch per record (measured: bench/RESULTS.md, "Why the web log costs a
+// third of the throughput"). shutdown() and wait_idle() flush at once.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -23,9 +30,13 @@ namespace minewall::weblog {
 
 struct WebLogOptions {
     std::size_t queue_records = 65536;  // bound of the emit() queue
-    std::size_t batch_records = 1024;   // records formatted and written per sink call
+    std::size_t batch_records = 1024;   // records per sink call; this many queued wakes the writer
     std::string product_version;        // %s{productversion}
     std::string service_ip;             // %s{nsssvcip}
+    // Longest a record waits in the queue before the writer takes it (unless a full batch,
+    // shutdown() or wait_idle() comes first). Also how late reopen() may act (at most 100 ms
+    // when nothing is queued).
+    std::chrono::milliseconds flush_interval{25};
 };
 
 struct FeedStats {
@@ -65,10 +76,12 @@ class WebLog {
     bool emit(WebRecord record);
 
     // Asks every sink to reopen its destination (SIGUSR1). Only sets an atomic flag, so it
-    // is safe from a signal handler; the writer thread acts on it within ~100 ms.
+    // is safe from a signal handler; the writer thread acts on it within ~100 ms (or one
+    // flush_interval, if that is longer), after writing what was queued before.
     void reopen() noexcept;
 
-    // Waits until every emitted record was handed to its sinks and the sinks are idle.
+    // Flushes now (without waiting for the flush interval) and waits until every emitted
+    // record was handed to its sinks and the sinks are idle.
     bool wait_idle(std::chrono::milliseconds timeout);
 
     // Writes everything queued, closes the sinks (files flushed, network records delivered
@@ -79,6 +92,9 @@ class WebLog {
 
   private:
     void run();
+    // Sleeps until there is something to write (or to do), and returns how many of the
+    // queued records to write before sleeping again. Called with `lock` held.
+    std::size_t wait_for_work(std::unique_lock<std::mutex>& lock);
     void write_batch(std::vector<WebRecord>& batch);
 
     std::vector<Feed> feeds_;
@@ -87,7 +103,9 @@ class WebLog {
     std::condition_variable wake_;
     std::deque<WebRecord> queue_;
     bool stopping_ = false;
-    std::size_t in_flight_ = 0;  // records taken by the writer, not yet written
+    bool flush_requested_ = false;  // wait_idle(): write what is queued without delay
+    bool writer_idle_ = false;      // the writer sleeps with an empty queue: emit() wakes it
+    std::size_t in_flight_ = 0;     // records taken by the writer, not yet written
     std::atomic<bool> reopen_requested_{false};
     std::atomic<std::uint64_t> emitted_{0};
     std::atomic<std::uint64_t> dropped_{0};
