@@ -4,6 +4,7 @@
 
 #include "certs/host_name.hpp"
 #include "certs/openssl_handles.hpp"
+#include "certs/upstream_session_store.hpp"
 
 namespace minewall::certs {
 
@@ -29,7 +30,7 @@ UpstreamCtxResult make_upstream_client_ctx(const UpstreamTlsOptions& options) {
         return {nullptr, "cannot set ALPN: " + drain_openssl_errors()};
     }
     SSL_CTX_set_mode(c, SSL_MODE_RELEASE_BUFFERS);
-    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_CLIENT);
+    if (auto error = attach_upstream_session_store(c); !error.empty()) return {nullptr, error};
     return {share(std::move(ctx)), {}};
 }
 
@@ -42,6 +43,8 @@ std::string configure_upstream_ssl(SSL* ssl, std::string_view host_text, bool ve
     if (host.kind == HostKind::dns && SSL_set_tlsext_host_name(ssl, host.name.c_str()) != 1) {
         return "cannot set SNI: " + drain_openssl_errors();
     }
+    // Resume the last session with this origin; one made unverified never serves a verified one.
+    configure_upstream_session(ssl, (verify ? "verified " : "unverified ") + host.name);
     if (!verify) {
         SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
         return {};

@@ -26,8 +26,8 @@ struct UpstreamCtxResult {
 };
 
 // A client context verifying peers (SSL_VERIFY_PEER), ALPN "http/1.1" (the proxy forwards
-// HTTP/1.1 only), SSL_MODE_RELEASE_BUFFERS, and a client session cache so the caller can reuse
-// sessions (SSL_get1_session / SSL_set_session) per origin.
+// HTTP/1.1 only), SSL_MODE_RELEASE_BUFFERS, and a session store (upstream_session_store.hpp):
+// configure_upstream_ssl offers the origin's last session for resumption.
 UpstreamCtxResult make_upstream_client_ctx(const UpstreamTlsOptions& options);
 
 // Prepares a client SSL made from that context for `host` (DNS name or IP literal, brackets

@@ -166,7 +166,7 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         TlsInterception* tls = state.tls();
         const bool bypass =
             inspection.verdict && inspection.verdict->action == policy::Action::BypassInspection;
-        const std::string& leaf_name = inspection.sni.empty() ? rec.host : inspection.sni;
+        const std::string leaf_name = bump_name(rec.host, inspection.sni);
         bool bump = tls && inspection.client_hello && !bypass &&
                     !tls->should_splice(rec.host, inspection.sni);
         if (bump && tls->pinned_relief().should_splice(leaf_name)) {

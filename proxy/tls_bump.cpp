@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
+#include "certs/host_name.hpp"
 #include "certs/upstream_tls.hpp"
 #include "policy/snapshot.hpp"
 #include "proxy/block_page.hpp"
@@ -129,13 +130,21 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
 
 }  // namespace
 
+std::string bump_name(const std::string& connect_host, const std::string& sni) {
+    if (sni.empty() || !certs::normalize_cert_host(sni).host) return connect_host;
+    return sni;
+}
+
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
                             const Authority& authority, const std::string& sni,
                             std::optional<UpstreamConnection> upstream,
                             weblog::WebRecord& connect_record) {
     ProxyState& state = client.worker.state();
     const auto& cfg = *client.config;
-    const std::string name = sni.empty() ? authority.host : sni;
+    const std::string name = bump_name(authority.host, sni);
+    if (!sni.empty() && name != sni)
+        spdlog::info("[{}] SNI '{}' is not a host name: using the CONNECT host {}", client.id, sni,
+                     name);
 
     // The origin first: its certificate problems must be known before the client sees ours.
     std::optional<UpstreamConnection> verified;

@@ -16,6 +16,11 @@ namespace minewall::proxy {
 
 class TlsInterception;
 
+// The name a bumped connection is minted for and verified against: the SNI, else the CONNECT
+// host. An SNI that is no host name (some clients send "host:port") falls back to the CONNECT
+// host rather than failing the tunnel with nothing the user can read.
+std::string bump_name(const std::string& connect_host, const std::string& sni);
+
 // upstream: the TCP connection to the origin, or nullopt to serve block pages only (the
 // policy blocked the host: every request inside is answered by the block page).
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,

@@ -1,5 +1,7 @@
 #include "proxy/tls_byte_stream.hpp"
 
+#include <algorithm>
+
 namespace minewall::proxy {
 
 TlsByteStream::TlsByteStream(beast::tcp_stream stream, SSL* ssl)
@@ -26,9 +28,23 @@ void TlsByteStream::read_some(asio::mutable_buffer buffer, Handler handler) {
 }
 
 void TlsByteStream::write_some(const ConstBuffers& buffers, Handler handler) {
-    // SSL_write takes one buffer at a time; write_some may legally write less than asked.
+    // SSL_write takes one buffer at a time, and each call becomes its own TLS record and
+    // sendmsg: a response head of 13 small field buffers would cost 13 records. Small pieces
+    // are gathered into one record-sized buffer instead (write_some may write less than asked;
+    // the count returned covers the gathered prefix of the sequence).
     asio::const_buffer first = buffers.count ? *buffers.begin() : asio::const_buffer();
-    stream_.async_write_some(first, cancellable_callable(std::move(handler)));
+    if (buffers.count <= 1 || first.size() >= max_record_bytes) {
+        stream_.async_write_some(first, cancellable_callable(std::move(handler)));
+        return;
+    }
+    gathered_.clear();
+    for (const auto& b : buffers) {
+        std::size_t take = std::min(b.size(), max_record_bytes - gathered_.size());
+        const char* data = static_cast<const char*>(b.data());
+        gathered_.insert(gathered_.end(), data, data + take);
+        if (gathered_.size() == max_record_bytes) break;
+    }
+    stream_.async_write_some(asio::buffer(gathered_), cancellable_callable(std::move(handler)));
 }
 
 }  // namespace minewall::proxy

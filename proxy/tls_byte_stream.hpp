@@ -2,6 +2,7 @@
 // A TLS connection as a ByteStream: the bumped client side (minewall's leaf certificate) or a
 // verified origin. The SSL object is made by certs/ (leaf or upstream context); this owns it.
 #include <boost/asio/ssl.hpp>
+#include <vector>
 
 #include "proxy/byte_stream.hpp"
 
@@ -27,7 +28,9 @@ class TlsByteStream final : public ByteStream {
     void write_some(const ConstBuffers& buffers, Handler handler) override;
 
   private:
+    static constexpr std::size_t max_record_bytes = 16 * 1024;  // TLS plaintext record limit
     asio::ssl::stream<beast::tcp_stream> stream_;
+    std::vector<char> gathered_;  // small buffers of one write, joined into one record
 };
 
 }  // namespace minewall::proxy

@@ -288,3 +288,20 @@ TEST_CASE("bumped requests record ALPN, TLS versions and HTTP versions") {
     CHECK(has_json_pair(lines[1], "reqversion", "1.1"));
     CHECK(has_json_pair(lines[1], "respversion", "1.1"));
 }
+
+TEST_CASE("an SNI with a port falls back to the CONNECT host instead of failing the tunnel") {
+    TlsOrigin origin;
+    TempDir logs;
+    MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
+    const std::string authority = "localhost:" + std::to_string(origin.port());
+    auto r =
+        run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
+                     "-connect", authority, "-servername", authority, "-verify_hostname",
+                     "localhost", "-CAfile", minewall_ca(proxy), "-verify_return_error", "-brief"},
+                    std::chrono::seconds(20), logs.write("empty", ""));
+    CHECK(r.exit_code == 0);
+    CHECK((r.err + r.out).find("Verification: OK") != std::string::npos);
+    REQUIRE(proxy.stop() == 0);
+    CHECK(proxy.log().find("is not a host name: using the CONNECT host localhost") !=
+          std::string::npos);
+}

@@ -6,6 +6,7 @@
 
 #include "certs/leaf_issuer.hpp"
 #include "certs/openssl_handles.hpp"
+#include "certs/upstream_session_store.hpp"
 #include "tests/unit/certs/memory_tls_handshake.hpp"
 #include "tests/unit/certs/scratch_dir.hpp"
 
@@ -133,4 +134,44 @@ TEST_CASE("refuses to configure an invalid upstream host") {
     REQUIRE(ctx.ctx);
     SslPtr ssl(SSL_new(ctx.ctx.get()));
     CHECK_FALSE(configure_upstream_ssl(ssl.get(), "bad host").empty());
+}
+
+namespace {
+
+// One handshake on an existing upstream context; true when the session was resumed.
+bool handshake_resumed(SSL_CTX* ctx, const MintedLeaf& leaf, const char* host, bool verify) {
+    SslPtr client(SSL_new(ctx));
+    REQUIRE(configure_upstream_ssl(client.get(), host, verify).empty());
+    SslPtr server(SSL_new(leaf.server_ctx()));
+    REQUIRE(minewall::test::run_memory_handshake(client.get(), server.get()).ok);
+    CHECK(upstream_verify_failure(client.get()).problem == VerifyProblem::none);
+    return SSL_session_reused(client.get()) == 1;
+}
+
+}  // namespace
+
+TEST_CASE("the next connection to the same origin resumes its TLS session") {
+    TestOrigin origin;
+    LeafIssuer issuer(origin.ca);
+    auto leaf = issuer.mint("origin.example").leaf;
+    UpstreamCtxResult ctx = make_upstream_client_ctx({.extra_ca_file = origin.bundle});
+    REQUIRE(ctx.ctx);
+    CHECK_FALSE(handshake_resumed(ctx.ctx.get(), *leaf, "origin.example", true));
+    CHECK(stored_upstream_sessions(ctx.ctx.get()) == 1);
+    CHECK(handshake_resumed(ctx.ctx.get(), *leaf, "origin.example", true));
+    CHECK(handshake_resumed(ctx.ctx.get(), *leaf, "ORIGIN.example.", true));  // same origin
+}
+
+TEST_CASE("a session is never offered to another origin or across the verify exception") {
+    TestOrigin origin;
+    LeafIssuer issuer(origin.ca);
+    auto leaf = issuer.mint("origin.example").leaf;
+    auto other = issuer.mint("other.example").leaf;
+    UpstreamCtxResult ctx = make_upstream_client_ctx({.extra_ca_file = origin.bundle});
+    REQUIRE(ctx.ctx);
+    CHECK_FALSE(handshake_resumed(ctx.ctx.get(), *leaf, "origin.example", false));
+    // The unverified session must not let a verified connection skip verification.
+    CHECK_FALSE(handshake_resumed(ctx.ctx.get(), *leaf, "origin.example", true));
+    CHECK_FALSE(handshake_resumed(ctx.ctx.get(), *other, "other.example", true));
+    CHECK(stored_upstream_sessions(ctx.ctx.get()) == 3);
 }
