@@ -40,7 +40,7 @@ bool WebLog::emit(WebRecord record) {
     bool wake = false;
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ || queue_.size() >= options_.queue_records) {
+        if (stopping_ || queue_.size() + in_flight_ >= options_.queue_records) {
             ++dropped_;
             return false;
         }
@@ -62,7 +62,7 @@ void WebLog::reopen() noexcept {
     reopen_requested_.store(true, std::memory_order_relaxed);
 }
 
-std::size_t WebLog::wait_for_work(std::unique_lock<std::mutex>& lock) {
+void WebLog::wait_for_work(std::unique_lock<std::mutex>& lock) {
     const auto write_now = [&] {
         return stopping_ || flush_requested_ || queue_.size() >= options_.batch_records;
     };
@@ -80,33 +80,29 @@ std::size_t WebLog::wait_for_work(std::unique_lock<std::mutex>& lock) {
         wake_.wait_for(lock, options_.flush_interval, write_now);
     }
     flush_requested_ = false;
-    return queue_.size();
 }
 
 void WebLog::run() {
-    std::vector<WebRecord> batch;
-    batch.reserve(options_.batch_records);
-    std::size_t to_write = 0;  // what is left of the records due at the last wake-up
+    std::vector<WebRecord> taken;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            if (to_write == 0) to_write = wait_for_work(lock);
+            wait_for_work(lock);
+            if (queue_.empty() && stopping_) break;
             // Records that arrive while these are written wait for the next interval.
-            const std::size_t take = std::min({to_write, options_.batch_records, queue_.size()});
-            for (std::size_t i = 0; i < take; ++i) {
-                batch.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
-            to_write -= take;
-            in_flight_ = batch.size();
-            if (batch.empty() && stopping_ && queue_.empty()) break;
+            taken.swap(queue_);
+            in_flight_ = taken.size();
         }
         if (reopen_requested_.exchange(false)) {
             for (Feed& feed : feeds_)
                 feed.sink->reopen();
         }
-        if (!batch.empty()) write_batch(batch);
-        batch.clear();
+        for (std::size_t done = 0; done < taken.size(); done += options_.batch_records) {
+            write_batch(taken.data() + done, std::min(options_.batch_records, taken.size() - done));
+        }
+        taken.clear();
+        // A burst (e.g. a stalled disk) must not pin its memory for the rest of the run.
+        if (taken.capacity() > 4 * options_.batch_records) taken = {};
         {
             std::lock_guard lock(mutex_);
             in_flight_ = 0;
@@ -116,13 +112,13 @@ void WebLog::run() {
         feed.sink->close();
 }
 
-void WebLog::write_batch(std::vector<WebRecord>& batch) {
+void WebLog::write_batch(const WebRecord* records, std::size_t count) {
     for (std::size_t f = 0; f < feeds_.size(); ++f) {
         std::vector<std::string>& lines = lines_[f];
-        lines.resize(batch.size());
-        for (std::size_t i = 0; i < batch.size(); ++i) {
+        lines.resize(count);
+        for (std::size_t i = 0; i < count; ++i) {
             lines[i].clear();
-            feeds_[f].format.render(batch[i], lines[i]);
+            feeds_[f].format.render(records[i], lines[i]);
         }
         feeds_[f].sink->write(lines);
     }

@@ -14,7 +14,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,7 +28,7 @@
 namespace minewall::weblog {
 
 struct WebLogOptions {
-    std::size_t queue_records = 65536;  // bound of the emit() queue
+    std::size_t queue_records = 65536;  // bound of records not yet written (queued + taken)
     std::size_t batch_records = 1024;   // records per sink call; this many queued wakes the writer
     std::string product_version;        // %s{productversion}
     std::string service_ip;             // %s{nsssvcip}
@@ -77,7 +76,7 @@ class WebLog {
 
     // Asks every sink to reopen its destination (SIGUSR1). Only sets an atomic flag, so it
     // is safe from a signal handler; the writer thread acts on it within ~100 ms (or one
-    // flush_interval, if that is longer), after writing what was queued before.
+    // flush_interval, if that is longer).
     void reopen() noexcept;
 
     // Flushes now (without waiting for the flush interval) and waits until every emitted
@@ -92,20 +91,21 @@ class WebLog {
 
   private:
     void run();
-    // Sleeps until there is something to write (or to do), and returns how many of the
-    // queued records to write before sleeping again. Called with `lock` held.
-    std::size_t wait_for_work(std::unique_lock<std::mutex>& lock);
-    void write_batch(std::vector<WebRecord>& batch);
+    // Sleeps until there is something to write or to do. Called with `lock` held.
+    void wait_for_work(std::unique_lock<std::mutex>& lock);
+    void write_batch(const WebRecord* records, std::size_t count);
 
     std::vector<Feed> feeds_;
     WebLogOptions options_;
     mutable std::mutex mutex_;
     std::condition_variable wake_;
-    std::deque<WebRecord> queue_;
+    // Filled by emit(); the writer swaps it with its own emptied vector, so it holds the
+    // lock for O(1) whatever the batch size, and both vectors keep their capacity.
+    std::vector<WebRecord> queue_;
     bool stopping_ = false;
     bool flush_requested_ = false;  // wait_idle(): write what is queued without delay
     bool writer_idle_ = false;      // the writer sleeps with an empty queue: emit() wakes it
-    std::size_t in_flight_ = 0;     // records taken by the writer, not yet written
+    std::size_t in_flight_ = 0;     // records taken by the writer, not yet all written
     std::atomic<bool> reopen_requested_{false};
     std::atomic<std::uint64_t> emitted_{0};
     std::atomic<std::uint64_t> dropped_{0};

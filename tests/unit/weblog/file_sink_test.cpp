@@ -66,6 +66,21 @@ TEST_CASE("file sink rotates by size and keeps N files") {
     CHECK(sink->stats().written == 20);
 }
 
+TEST_CASE("file sink splits one large batch where size rotation falls") {
+    TempDir dir;
+    const auto path = dir / "web.log";
+    auto sink = open_sink(path, RotationOptions{40, false, 3});
+    auto lines = make_lines(0, 10);  // 10 x 9 bytes in a single batch
+    sink->write(lines);
+    sink->close();
+    // As if the records had come one by one: 4 lines (36 bytes) per file at most.
+    CHECK(read_text(dir / "web.log.2") == "record 0\nrecord 1\nrecord 2\nrecord 3\n");
+    CHECK(read_text(dir / "web.log.1") == "record 4\nrecord 5\nrecord 6\nrecord 7\n");
+    CHECK(read_text(path) == "record 8\nrecord 9\n");
+    CHECK(sink->stats().written == 10);
+    CHECK(sink->stats().dropped == 0);
+}
+
 TEST_CASE("file sink rotates at the first write of a new day") {
     TempDir dir;
     const auto path = dir / "web.log";
