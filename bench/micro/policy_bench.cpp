@@ -14,6 +14,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "policy/domain_set.hpp"
@@ -418,6 +419,157 @@ void BM_DefaultPolicyConnect(benchmark::State& state) {
     run_decide(state, *default_snapshot(), q, false, 0);
 }
 BENCHMARK(BM_DefaultPolicyConnect);
+
+// --- Default policy, ordinary allowed traffic (issue 4: the per-request policy cost) ---
+// What >99.9 % of real traffic looks like: a non-mining host, an https URL with path and query,
+// a browser or a curl User-Agent; responses whose bodies carry no miner signature.
+
+RequestFacts ordinary_request(std::string host, std::string path, std::string user_agent) {
+    RequestFacts f = browser_request(std::move(host), std::move(path), std::move(user_agent));
+    f.client_ip = "127.0.0.1";
+    return f;
+}
+
+std::vector<RequestFacts> ordinary_requests(const char* user_agent) {
+    const char* hosts[] = {"www.example.com", "api.github.com", "static.cdn.example.net",
+                           "127.0.0.1"};
+    const char* paths[] = {
+        "/search?q=weather+forecast&hl=en&source=hp&ei=a8Kx2w",
+        "/repos/acme/widgets/pulls?state=open&per_page=50&page=3",
+        "/static/js/main.7d3f2a91.chunk.js?v=20261126",
+        "/products/kitchen/chairs/oak-dining-chair-set-of-4?color=natural&ref=homepage_banner",
+        "/1k.bin",
+    };
+    std::vector<RequestFacts> q;
+    for (const char* h : hosts)
+        for (const char* p : paths)
+            q.push_back(ordinary_request(h, p, user_agent));
+    return q;
+}
+
+void BM_OrdinaryRequestBrowser(benchmark::State& state) {
+    run_decide(state, *default_snapshot(), ordinary_requests(kBrowserUserAgents[0]), false, 0);
+}
+BENCHMARK(BM_OrdinaryRequestBrowser);
+
+void BM_OrdinaryRequestCurl(benchmark::State& state) {
+    run_decide(state, *default_snapshot(), ordinary_requests("curl/8.5.0"), false, 0);
+}
+BENCHMARK(BM_OrdinaryRequestCurl);
+
+// Bodies: deterministic, and free of every miner signature (checked by run_decide's verdicts).
+std::string octet_stream_body(std::size_t size) {
+    Generator g{0xB1B1B1B1ull};
+    std::string b;
+    for (std::size_t i = 0; i < size; ++i)
+        b.push_back(static_cast<char>(g.next() & 0xFF));
+    return b;
+}
+
+std::string ordinary_html(std::size_t size) {
+    std::string h =
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>Oak dining chairs - Example Furniture</title>\n"
+        "<link rel=\"stylesheet\" href=\"/static/css/site.4b1e.css\">\n"
+        "<script src=\"/static/js/main.7d3f2a91.chunk.js\" defer></script>\n</head>\n<body>\n";
+    for (std::size_t i = 0; h.size() < size; ++i)
+        h += "<div class=\"product-card\" data-id=\"" + std::to_string(1000 + i) +
+             "\"><a href=\"/products/" + std::to_string(i) + "\"><img src=\"/img/p" +
+             std::to_string(i) + ".webp\" alt=\"Chair\"></a><p>Solid oak, seats 4.</p></div>\n";
+    h.resize(size);
+    return h;
+}
+
+std::string ordinary_javascript(std::size_t size) {
+    std::string js = "\"use strict\";\n(function(){\n";
+    for (std::size_t i = 0; js.size() < size; ++i) {
+        std::string n = std::to_string(i);
+        js += "function renderItem" + n +
+              "(item, el) {\n  const price = (item.cents / 100)"
+              ".toFixed(2);\n  el.querySelector('.title').textContent = item.title;\n"
+              "  el.dataset.id = String(item.id + " +
+              n +
+              ");\n  if (price > 10) "
+              "{ el.classList.add('pricey'); }\n  return fetch('/api/v1/items/' + item.id + "
+              "'?expand=reviews').then(r => r.json());\n}\n";
+    }
+    js.resize(size);
+    return js;
+}
+
+RequestFacts response_facts(std::string content_type, std::string_view body) {
+    RequestFacts f;
+    f.stage = Stage::Response;
+    f.client_ip = "127.0.0.1";
+    f.host = "127.0.0.1";
+    f.port = 80;
+    f.content_type = std::move(content_type);
+    f.leading_bytes = body;
+    return f;
+}
+
+void run_response(benchmark::State& state, const char* content_type, const std::string& body) {
+    run_decide(state, *default_snapshot(), {response_facts(content_type, body)}, false, 0);
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+}
+
+void BM_OrdinaryResponseOctetStream1K(benchmark::State& state) {
+    static const std::string body = octet_stream_body(1024);
+    run_response(state, "application/octet-stream", body);
+}
+BENCHMARK(BM_OrdinaryResponseOctetStream1K);
+
+void BM_OrdinaryResponseHtml1K(benchmark::State& state) {
+    static const std::string body = ordinary_html(1024);
+    run_response(state, "text/html; charset=utf-8", body);
+}
+BENCHMARK(BM_OrdinaryResponseHtml1K);
+
+void BM_OrdinaryResponseJs16K(benchmark::State& state) {
+    static const std::string body = ordinary_javascript(16 * 1024);
+    run_response(state, "application/javascript", body);
+}
+BENCHMARK(BM_OrdinaryResponseJs16K);
+
+// The streaming path the proxy's HTTP forwarder uses for response bodies: content_scanner(),
+// feed() the body, finish(). Same bodies as above.
+void run_stream_scan(benchmark::State& state, const std::string& body) {
+    auto snap = default_snapshot();
+    {
+        auto scanner = snap->content_scanner();
+        auto d = scanner.feed(body);
+        if (d.status == minewall::policy::ScanStatus::NeedMore) d = scanner.finish();
+        if (d.status != minewall::policy::ScanStatus::NoMatch) {
+            state.SkipWithError("ordinary body matched a miner signature");
+            return;
+        }
+    }
+    for (auto _ : state) {
+        auto scanner = snap->content_scanner();
+        auto d = scanner.feed(body);
+        if (d.status == minewall::policy::ScanStatus::NeedMore) d = scanner.finish();
+        benchmark::DoNotOptimize(d);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * body.size()));
+}
+
+void BM_StreamScanOctetStream1K(benchmark::State& state) {
+    static const std::string body = octet_stream_body(1024);
+    run_stream_scan(state, body);
+}
+BENCHMARK(BM_StreamScanOctetStream1K);
+
+void BM_StreamScanHtml1K(benchmark::State& state) {
+    static const std::string body = ordinary_html(1024);
+    run_stream_scan(state, body);
+}
+BENCHMARK(BM_StreamScanHtml1K);
+
+void BM_StreamScanJs16K(benchmark::State& state) {
+    static const std::string body = ordinary_javascript(16 * 1024);
+    run_stream_scan(state, body);
+}
+BENCHMARK(BM_StreamScanJs16K);
 
 }  // namespace
 
