@@ -24,7 +24,8 @@ struct UpstreamConfig {
     Millis connect_timeout{10'000};
     Millis idle_timeout{60'000};
     Millis pool_idle_timeout{30'000};
-    std::size_t pool_max_idle_per_host = 8;
+    std::size_t pool_max_idle_per_host = 64;
+    Millis dns_cache_ttl{30'000};  // getaddrinfo answers are reused this long
 };
 
 struct ClientConfig {

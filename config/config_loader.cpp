@@ -411,6 +411,11 @@ class ConfigReader {
                                  read_duration(v, "upstream.pool_idle_timeout",
                                                c.upstream.pool_idle_timeout);
                              }},
+                            {"dns_cache_ttl",
+                             [&](const YAML::Node& v) {
+                                 read_duration(v, "upstream.dns_cache_ttl",
+                                               c.upstream.dns_cache_ttl);
+                             }},
                             {"pool_max_idle_per_host", [&](const YAML::Node& v) {
                                  read_uint<std::size_t>(v, "upstream.pool_max_idle_per_host",
                                                         c.upstream.pool_max_idle_per_host);

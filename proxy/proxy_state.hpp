@@ -9,6 +9,7 @@
 
 #include "config/config.hpp"
 #include "policy/policy_store.hpp"
+#include "proxy/dns_cache.hpp"
 #include "proxy/identity_sources.hpp"
 #include "proxy/strike_counter.hpp"
 #include "proxy/transaction_sink.hpp"
@@ -71,6 +72,7 @@ class ProxyState {
     ProxyCounters& counters() { return counters_; }
     // Failed proxy logins per client address (kept across reloads).
     StrikeCounter& failed_logins() { return failed_logins_; }
+    DnsCache& dns_cache() { return dns_cache_; }
 
     const std::string& instance_id() const { return instance_id_; }
     // The name in our Via entries; seeing it on an incoming request means a loop.
@@ -96,6 +98,7 @@ class ProxyState {
         std::make_shared<const IdentitySources>()};
     ProxyCounters counters_;
     StrikeCounter failed_logins_;
+    DnsCache dns_cache_;
     std::string instance_id_;
     std::string via_pseudonym_;
     std::atomic<std::uint64_t> next_record_id_{1};

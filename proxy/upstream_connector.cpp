@@ -34,27 +34,49 @@ awaitable<UpstreamConnectResult> connect_upstream(const Authority& target,
         co_return result;
     }
 
-    tcp::resolver resolver(executor);
-    asio::steady_timer timer(executor, deadline);
-    const std::string service = std::to_string(target.port);  // named: see prepare_error()
-    auto resolved = co_await (resolver.async_resolve(target.host, service, use_tuple) ||
-                              timer.async_wait(use_tuple));
-    if (resolved.index() == 1) {
-        result.failure = UpstreamFailure::Timeout;
-        result.detail = "DNS lookup for " + target.host + " timed out";
-        ++counters.upstream_timeouts;
-        co_return result;
+    // IP literals need no lookup; names are looked up once per dns_cache_ttl.
+    std::vector<tcp::endpoint> endpoints;
+    error_code literal_ec;
+    auto literal = asio::ip::make_address(target.host, literal_ec);
+    if (!literal_ec) {
+        endpoints.emplace_back(literal, target.port);
+    } else if (auto cached = state.dns_cache().find(target.host)) {
+        for (const auto& text : *cached) {
+            error_code ec;
+            auto address = asio::ip::make_address(text, ec);
+            if (!ec) endpoints.emplace_back(address, target.port);
+        }
     }
-    auto [resolve_ec, endpoints] = std::get<0>(std::move(resolved));
-    if (resolve_ec || endpoints.empty()) {
-        result.failure = UpstreamFailure::DnsFailure;
-        result.detail = "DNS lookup failed for " + target.host + ": " +
-                        (resolve_ec ? resolve_ec.message() : "no addresses");
-        ++counters.upstream_dns_failures;
-        co_return result;
+    if (endpoints.empty()) {
+        tcp::resolver resolver(executor);
+        asio::steady_timer timer(executor, deadline);
+        const std::string service = std::to_string(target.port);  // named: see prepare_error()
+        auto resolved = co_await (resolver.async_resolve(target.host, service, use_tuple) ||
+                                  timer.async_wait(use_tuple));
+        if (resolved.index() == 1) {
+            result.failure = UpstreamFailure::Timeout;
+            result.detail = "DNS lookup for " + target.host + " timed out";
+            ++counters.upstream_timeouts;
+            co_return result;
+        }
+        auto [resolve_ec, answers] = std::get<0>(std::move(resolved));
+        if (resolve_ec || answers.empty()) {
+            result.failure = UpstreamFailure::DnsFailure;
+            result.detail = "DNS lookup failed for " + target.host + ": " +
+                            (resolve_ec ? resolve_ec.message() : "no addresses");
+            ++counters.upstream_dns_failures;
+            co_return result;
+        }
+        std::vector<std::string> addresses;
+        for (const auto& entry : answers) {
+            endpoints.push_back(entry.endpoint());
+            addresses.push_back(entry.endpoint().address().to_string());
+        }
+        state.dns_cache().store(
+            target.host, std::move(addresses),
+            std::chrono::steady_clock::now() + state.config()->upstream.dns_cache_ttl);
     }
-    for (const auto& entry : endpoints) {
-        auto ep = entry.endpoint();
+    for (const auto& ep : endpoints) {
         if (state.is_own_endpoint(ep.address().to_string(), ep.port())) {
             result.failure = UpstreamFailure::Loop;
             result.detail =
