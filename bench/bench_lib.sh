@@ -87,9 +87,11 @@ wait_until() { # name pid command...
 
 # --- origin: nginx ------------------------------------------------------------------------
 # Serves a random $BODY_BYTES file as /body.bin from $tmp/nginx, one config per call.
-# With a cert and key it listens with TLS (TLS 1.2/1.3, no session cache: every new connection
-# is a full handshake, as for the proxies); `access_log off` and a huge keepalive_requests keep
-# the origin cheap. Appends the nginx pid to pids.
+# With a cert and key it listens with TLS 1.2/1.3; by default with no session cache and no
+# tickets (every connection to the origin is a full handshake), with ORIGIN_RESUMPTION=1 with a
+# shared session cache and tickets, so proxies that resume origin sessions can do so.
+# `access_log off` and a huge keepalive_requests keep the origin cheap. Appends the nginx pid
+# to pids.
 start_nginx_origin() { # port [cert key]
   local port="$1" cert="${2:-}" key="${3:-}" listen
   mkdir -p "$tmp/nginx/www" "$tmp/nginx/logs"
@@ -101,8 +103,11 @@ start_nginx_origin() { # port [cert key]
     ssl_certificate $cert;
     ssl_certificate_key $key;
     ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_session_cache off;
-    ssl_session_tickets off;"
+    $(if [ "${ORIGIN_RESUMPTION:-0}" = 1 ]; then
+      echo "ssl_session_cache shared:bench:10m; ssl_session_tickets on;"
+    else
+      echo "ssl_session_cache off; ssl_session_tickets off;"
+    fi)"
   fi
   cat >"$tmp/nginx/nginx.conf" <<EOF
 daemon off;

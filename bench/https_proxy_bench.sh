@@ -24,6 +24,9 @@
 #   MINEWALL_WORKERS   minewall --workers (default: nproc)
 #   MINEWALL_POOL_IDLE upstream.pool_max_idle_per_host for minewall (default 8, the shipped value)
 #   ORIGIN_WORKERS=1   nginx worker_processes
+#   ORIGIN_RESUMPTION=1  the origin keeps a session cache and issues tickets, so a proxy that
+#                      resumes its origin sessions skips most upstream handshake work (default
+#                      0: every upstream handshake is a full one, for every contender)
 #   SQUID_PORT=13130 MINEWALL_PORT MITM_PORT   first port to try for each proxy
 #   MINEWALL_BIN       prebuilt binary; default <repo>/build/release/proxy/minewall, built if absent
 #   MINEWALL_REV       what that binary was built from, for the summary (default: its checkout)
@@ -300,6 +303,7 @@ squid_log_lines="$(wc -l <"$tmp/squid/access.log" 2>/dev/null || echo -)"
   echo "cpus $(nproc); minewall workers $MINEWALL_WORKERS (pool_max_idle_per_host" \
     "$MINEWALL_POOL_IDLE, web log on, default policy); squid workers 1 (ssl_bump bump all);" \
     "mitmdump 1 process; nginx worker_processes $ORIGIN_WORKERS"
+  echo "origin TLS session resumption: $([ "${ORIGIN_RESUMPTION:-0}" = 1 ] && echo on || echo off)"
   echo "hey -c$CONNS -z$DURATION, GET $url ($BODY_BYTES bytes), loopback; $REPEATS round(s), medians;" \
     "newconn = hey -disable-keepalive (TCP + CONNECT + full TLS handshake per request)"
   echo "$(squid -v | head -1 | sed 's/ for .*//'); mitmdump $(mitmdump --version 2>/dev/null | sed -n 's/^Mitmproxy: *//p');" \
