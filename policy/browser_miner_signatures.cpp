@@ -1,6 +1,6 @@
 #include "policy/browser_miner_signatures.hpp"
 
-#include <stdexcept>
+#include <algorithm>
 
 namespace minewall::policy {
 namespace {
@@ -78,14 +78,10 @@ const std::vector<MinerSignature>& catalog() {
 
 BrowserMinerSignatures::BrowserMinerSignatures() : signatures_(catalog()) {
     for (const auto& s : signatures_) {
-        std::string pattern = s.case_sensitive ? "" : "(?i)";
-        pattern += quote_regex(s.literal);
-        std::string error;
-        // The catalog is fixed text; a failure here is a programming error caught by the tests.
-        if (!set_.add(pattern, &error)) throw std::logic_error("bad miner signature: " + error);
+        set_.add(s.literal, s.case_sensitive);
         longest_ = std::max(longest_, s.literal.size());
     }
-    if (!set_.compile()) throw std::logic_error("miner signatures do not compile");
+    set_.compile();
 }
 
 void BrowserMinerSignatures::match(std::string_view text, std::vector<int>& out) const {

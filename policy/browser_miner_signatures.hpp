@@ -1,15 +1,15 @@
 #pragma once
 // Text signatures of browser miners in HTML/JavaScript (CoinHive and its clones, CryptoLoot,
 // deepMiner, CoinImp, WebMinePool, JSEcoin, webminerpool, CryptoNight glue code), compiled once
-// into a single RE2::Set. Strong signatures decide alone; a generic miner API call such as
-// `miner.start(` counts only together with a second call or a context word (`coinhive`,
-// `site_key` ...), and context words never count alone: a news article about CoinHive that
-// mentions CryptoNight does not match.
+// into a single LiteralSet (one skipping pass; no regex engine). Strong signatures decide alone; a
+// generic miner API call such as `miner.start(` counts only together with a second call or a
+// context word (`coinhive`, `site_key` ...), and context words never count alone: a news article
+// about CoinHive that mentions CryptoNight does not match.
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "policy/regex_set.hpp"
+#include "policy/literal_set.hpp"
 
 namespace minewall::policy {
 
@@ -40,7 +40,7 @@ class BrowserMinerSignatures {
 
   private:
     std::vector<MinerSignature> signatures_;
-    RegexSet set_{false};
+    LiteralSet set_;
     std::size_t longest_ = 0;
 };
 

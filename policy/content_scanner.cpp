@@ -7,6 +7,10 @@
 namespace minewall::policy {
 namespace {
 
+char lower_ascii(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out)
@@ -16,9 +20,27 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Case-insensitive (ASCII) substring test; content types arrive in any case ("Text/HTML").
+bool contains_folded(std::string_view haystack, std::string_view lower_needle) {
+    if (lower_needle.size() > haystack.size()) return false;
+    for (std::size_t i = 0; i + lower_needle.size() <= haystack.size(); ++i) {
+        std::size_t k = 0;
+        while (k < lower_needle.size() && lower_ascii(haystack[i + k]) == lower_needle[k])
+            ++k;
+        if (k == lower_needle.size()) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 bool content_type_is_scannable(std::string_view content_type) {
     if (content_type.empty()) return true;
-    std::string ct = lower(content_type.substr(0, content_type.find(';')));
+    // Only the media type, not its parameters; compared folded in place (no allocation: this
+    // runs for every response).
+    std::string_view ct = content_type.substr(0, content_type.find(';'));
     static constexpr std::string_view kScannable[] = {"text/html",
                                                       "application/xhtml+xml",
                                                       "text/javascript",
@@ -32,7 +54,7 @@ bool content_type_is_scannable(std::string_view content_type) {
                                                       "text/plain",
                                                       "binary/octet-stream"};
     return std::any_of(std::begin(kScannable), std::end(kScannable),
-                       [&](std::string_view s) { return ct.find(s) != std::string::npos; });
+                       [&](std::string_view s) { return contains_folded(ct, s); });
 }
 
 ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,
