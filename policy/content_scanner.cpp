@@ -1,6 +1,8 @@
 #include "policy/content_scanner.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <stdexcept>
 
 #include "policy/threat_catalog.hpp"
 
@@ -20,27 +22,22 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
-namespace {
-
-// Case-insensitive (ASCII) substring test; content types arrive in any case ("Text/HTML").
-bool contains_folded(std::string_view haystack, std::string_view lower_needle) {
-    if (lower_needle.size() > haystack.size()) return false;
-    for (std::size_t i = 0; i + lower_needle.size() <= haystack.size(); ++i) {
-        std::size_t k = 0;
-        while (k < lower_needle.size() && lower_ascii(haystack[i + k]) == lower_needle[k])
-            ++k;
-        if (k == lower_needle.size()) return true;
-    }
-    return false;
-}
-
-}  // namespace
-
 bool content_type_is_scannable(std::string_view content_type) {
     if (content_type.empty()) return true;
-    // Only the media type, not its parameters; compared folded in place (no allocation: this
-    // runs for every response).
-    std::string_view ct = content_type.substr(0, content_type.find(';'));
+    // Only the media type, not its parameters, lower-cased into a stack buffer (no allocation:
+    // this runs for every response). A longer one takes the allocating path, same answer.
+    std::string_view type = content_type.substr(0, content_type.find(';'));
+    char buffer[96];
+    std::string slow;
+    std::string_view ct;
+    if (type.size() <= sizeof buffer) {
+        for (std::size_t i = 0; i < type.size(); ++i)
+            buffer[i] = lower_ascii(type[i]);
+        ct = std::string_view(buffer, type.size());
+    } else {
+        slow = lower(type);
+        ct = slow;
+    }
     static constexpr std::string_view kScannable[] = {"text/html",
                                                       "application/xhtml+xml",
                                                       "text/javascript",
@@ -54,7 +51,7 @@ bool content_type_is_scannable(std::string_view content_type) {
                                                       "text/plain",
                                                       "binary/octet-stream"};
     return std::any_of(std::begin(kScannable), std::end(kScannable),
-                       [&](std::string_view s) { return contains_folded(ct, s); });
+                       [&](std::string_view s) { return ct.find(s) != std::string_view::npos; });
 }
 
 ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,
@@ -63,7 +60,10 @@ ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::si
       limit_(limit),
       scan_text_(scan_text),
       scan_wasm_(scan_wasm),
-      seen_(signatures.size(), false) {}
+      carry_{} {
+    if (signatures.size() > kMaxSignatures || signatures.longest() > kMaxCarry + 1)
+        throw std::logic_error("ContentScanner: signature catalog exceeds its fixed state");
+}
 
 void ContentScanner::scan_text(std::string_view text) {
     signatures_.match(text, hits_);
@@ -73,7 +73,7 @@ void ContentScanner::scan_text(std::string_view text) {
 
 bool ContentScanner::decide() {
     std::vector<int> calls, contexts;
-    for (std::size_t i = 0; i < seen_.size(); ++i) {
+    for (std::size_t i = 0; i < signatures_.size(); ++i) {
         if (!seen_[i]) continue;
         const auto& sig = signatures_.at(static_cast<int>(i));
         switch (sig.strength) {
@@ -123,16 +123,23 @@ Detection ContentScanner::feed(std::string_view chunk) {
     // Text: the chunk itself, then the seam between the previous tail and this chunk's head.
     const std::size_t keep = signatures_.longest() - 1;
     scan_text(chunk);
-    if (!carry_.empty()) {
-        std::string seam = carry_;
-        seam.append(chunk.substr(0, std::min(chunk.size(), keep)));
-        scan_text(seam);
+    if (carry_len_ > 0) {
+        char seam[2 * kMaxCarry];
+        std::size_t head = std::min(chunk.size(), keep);
+        std::memcpy(seam, carry_, carry_len_);
+        if (head > 0) std::memcpy(seam + carry_len_, chunk.data(), head);
+        scan_text(std::string_view(seam, carry_len_ + head));
     }
     if (chunk.size() >= keep) {
-        carry_.assign(chunk.substr(chunk.size() - keep));
+        std::memcpy(carry_, chunk.data() + chunk.size() - keep, keep);
+        carry_len_ = keep;
     } else {
-        carry_.append(chunk);
-        if (carry_.size() > keep) carry_.erase(0, carry_.size() - keep);
+        // Keep the last `keep` bytes of carry + chunk.
+        std::size_t total = carry_len_ + chunk.size();
+        std::size_t drop = total > keep ? total - keep : 0;  // from the old carry's front
+        std::memmove(carry_, carry_ + drop, carry_len_ - drop);
+        if (!chunk.empty()) std::memcpy(carry_ + carry_len_ - drop, chunk.data(), chunk.size());
+        carry_len_ = total - drop;
     }
     if (decide()) return result_;
     if (scanned_ >= limit_) return finish();

@@ -2,6 +2,7 @@
 // Streaming browser-miner scan of a response body: HTML/JavaScript text signatures and the export
 // section of WebAssembly modules. Bounded (default first 256 KiB) and chunk-safe: the last bytes
 // of each chunk are carried into the next scan, so a signature split across chunks is found.
+#include <bitset>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -43,8 +44,13 @@ class ContentScanner {
     bool scan_text_;
     bool scan_wasm_;
     std::size_t scanned_ = 0;
-    std::string carry_;  // tail of the previous chunks (longest signature - 1 bytes)
-    std::vector<bool> seen_;
+    // Fixed-size state, so a scanner (one per response) allocates nothing unless it finds
+    // something; the constructor checks the catalog fits.
+    static constexpr std::size_t kMaxSignatures = 64;
+    static constexpr std::size_t kMaxCarry = 64;
+    char carry_[kMaxCarry];  // tail of the previous chunks (longest signature - 1 bytes)
+    std::size_t carry_len_ = 0;
+    std::bitset<kMaxSignatures> seen_;
     std::vector<int> hits_;  // scratch for RegexSet results
     WasmExportReader wasm_;
     Detection result_{ScanStatus::NeedMore, {}, {}};

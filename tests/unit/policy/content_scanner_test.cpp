@@ -111,3 +111,22 @@ TEST_CASE("scannable content types") {
     CHECK_FALSE(content_type_is_scannable("image/png"));
     CHECK_FALSE(content_type_is_scannable("video/mp4"));
 }
+
+TEST_CASE("finds every strong signature whatever the chunk sizes (carry across many chunks)") {
+    const auto& sigs = builtin_browser_miner_signatures();
+    for (std::size_t i = 0; i < sigs.size(); ++i) {
+        const auto& sig = sigs.at(static_cast<int>(i));
+        if (sig.strength != SignatureStrength::Strong) continue;
+        std::string body = "<p>ordinary text, nothing to see</p>" + std::string(sig.literal) + "x";
+        for (std::size_t chunk = 1; chunk <= 27; ++chunk) {
+            ContentScanner scanner(sigs, kDefaultContentScanLimit);
+            Detection d{ScanStatus::NeedMore, {}, {}};
+            for (std::size_t at = 0; at < body.size() && d.status == ScanStatus::NeedMore;
+                 at += chunk)
+                d = scanner.feed(std::string_view(body).substr(at, chunk));
+            if (d.status == ScanStatus::NeedMore) d = scanner.finish();
+            CHECK_MESSAGE(d.status == ScanStatus::Match, sig.literal << " chunk " << chunk);
+            CHECK(d.threat_name == sig.threat_name);
+        }
+    }
+}
