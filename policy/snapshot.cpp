@@ -1,6 +1,7 @@
 #include "policy/snapshot.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 #include "policy/domain_set.hpp"
 #include "policy/ip_set.hpp"
@@ -56,12 +57,46 @@ constexpr std::string_view kRuleContent = "builtin.content";
 constexpr std::string_view kRuleWasm = "builtin.wasm";
 constexpr std::string_view kRuleUserAgent = "builtin.user_agent";
 
+// Every snapshot gets a distinct generation, so per-thread memos keyed by it never serve one
+// snapshot's results to another (even one built at a freed snapshot's address).
+std::atomic<std::uint64_t> next_generation{1};
+
+// A client sends the same User-Agent on every request, so the last few User-Agents each thread
+// evaluated, with the pattern ids they matched, answer most requests without the RE2 pass.
+// Same input, same snapshot, same ids: a pure memo, no change to what is detected.
+struct UserAgentMemo {
+    static constexpr std::size_t kEntries = 4;
+    static constexpr std::size_t kMaxLength = 512;  // longer ones are not memoised
+    struct Entry {
+        std::uint64_t generation = 0;
+        std::string user_agent;
+        std::vector<int> ids;
+    };
+    Entry entries[kEntries];
+    std::size_t next = 0;
+
+    const std::vector<int>* find(std::uint64_t generation, std::string_view ua) const {
+        for (const auto& e : entries)
+            if (e.generation == generation && e.user_agent == ua) return &e.ids;
+        return nullptr;
+    }
+    void store(std::uint64_t generation, std::string_view ua, const std::vector<int>& ids) {
+        if (ua.size() > kMaxLength) return;
+        auto& e = entries[next];
+        next = (next + 1) % kEntries;
+        e.generation = generation;
+        e.user_agent.assign(ua);
+        e.ids = ids;
+    }
+};
+
 }  // namespace
 
 struct Snapshot::Impl {
     PolicyDocument document;
     std::shared_ptr<PolicyCounters> counters;
     SnapshotSummary summary;
+    std::uint64_t generation = next_generation.fetch_add(1, std::memory_order_relaxed);
 
     std::vector<Ref> refs;
     DomainSet domains;
@@ -436,8 +471,15 @@ Verdict Snapshot::decide(const RequestFacts& facts) const {
             if (!excluded) hits.push_back({p.ref, p.evidence, {}});
         }
     }
-    if (!facts.user_agent.empty() && m.ua_set.match(facts.user_agent, ids)) {
-        for (int id : ids) {
+    if (!facts.user_agent.empty()) {
+        thread_local UserAgentMemo memo;
+        const std::vector<int>* ua_ids = memo.find(m.generation, facts.user_agent);
+        if (!ua_ids) {
+            m.ua_set.match(facts.user_agent, ids);
+            memo.store(m.generation, facts.user_agent, ids);
+            ua_ids = &ids;
+        }
+        for (int id : *ua_ids) {
             const auto& p = m.ua_patterns[static_cast<std::size_t>(id)];
             hits.push_back({p.ref, p.evidence, p.threat_name});
         }

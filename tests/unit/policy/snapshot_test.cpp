@@ -365,3 +365,51 @@ TEST_CASE("built-in URL rules catch miner scripts and stratum WebSocket endpoint
         s->decide(request("https://www.example.org/blog/coinhive-shutdown-explained", kChrome))
             .blocks());
 }
+
+TEST_CASE("a repeated User-Agent gets each snapshot's own verdict (per-thread memo)") {
+    // decide() remembers the last few User-Agents per thread; the memo must never carry one
+    // snapshot's matches into another, nor lose a match on the second and later requests.
+    test::TempDir dir_a, dir_b;
+    auto with_rule = snapshot_of(R"(version: 1
+detectors:
+  user_agent_families: false
+rules:
+  - id: lab-tool
+    action: block
+    user_agents: [FooTool]
+)",
+                                 dir_a);
+    auto without_rule =
+        snapshot_of("version: 1\ndetectors:\n  user_agent_families: false\n", dir_b);
+    auto r = request("https://www.example.com/", "FooTool/1.0 (Linux)");
+    for (int round = 0; round < 3; ++round) {
+        auto v = with_rule->decide(r);
+        CHECK(v.blocks());
+        CHECK(v.rule == "lab-tool");
+        CHECK(v.evidence == "FooTool");
+        CHECK_FALSE(without_rule->decide(r).blocks());
+    }
+    // More distinct User-Agents than the memo holds, cycled: every answer still right.
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 9; ++i) {
+            auto ua = "agent" + std::to_string(i) + (i % 3 == 0 ? " FooTool/2" : " curl/8");
+            CHECK(with_rule->decide(request("https://www.example.com/", ua)).blocks() ==
+                  (i % 3 == 0));
+        }
+    }
+    CHECK(with_rule->counters().blocked.load() == 3 + 3 * 3);
+    // A snapshot built after the others were released still gets its own answers.
+    with_rule.reset();
+    test::TempDir dir_c;
+    auto rebuilt = snapshot_of("version: 1\ndetectors:\n  user_agent_families: false\n", dir_c);
+    CHECK_FALSE(rebuilt->decide(r).blocks());
+}
+
+TEST_CASE("default policy: the same miner User-Agent is blocked on every request") {
+    auto s = default_snapshot();
+    for (int i = 0; i < 5; ++i) {
+        CHECK(s->decide(request("https://www.example.com/", "XMRig/6.21.0 (Linux x86_64)"))
+                  .threat_name == "CoinMiner.UA.XMRig");
+        CHECK_FALSE(s->decide(request("https://www.example.com/", kChrome)).blocks());
+    }
+}
