@@ -390,6 +390,27 @@ void BM_UserAgentSet1000Browser(benchmark::State& state) {
 }
 BENCHMARK(BM_UserAgentSet1000Browser);
 
+// decide() memoises the last few User-Agents per thread, so the benchmark above (4 agents
+// cycled) measures the memo. Here 64 distinct agents: every call runs the RE2 pass.
+std::vector<std::string> distinct_browser_agents(std::size_t count) {
+    std::vector<std::string> uas;
+    for (std::size_t i = 0; i < count; ++i)
+        uas.push_back(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+            "Gecko) Chrome/" +
+            std::to_string(100 + i) + ".0." + std::to_string(6000 + 7 * i) + ".0 Safari/537.36");
+    return uas;
+}
+
+void BM_UserAgentSet1000BrowserDistinct(benchmark::State& state) {
+    auto snap = ua_snapshot();
+    std::vector<RequestFacts> q;
+    for (const auto& ua : distinct_browser_agents(64))
+        q.push_back(browser_request("www.example.com", "/", ua));
+    run_decide(state, *snap, q, false, 2000);
+}
+BENCHMARK(BM_UserAgentSet1000BrowserDistinct);
+
 void BM_UserAgentSet1000Miner(benchmark::State& state) {
     auto snap = ua_snapshot();
     std::vector<RequestFacts> q;
@@ -456,6 +477,20 @@ void BM_OrdinaryRequestCurl(benchmark::State& state) {
     run_decide(state, *default_snapshot(), ordinary_requests("curl/8.5.0"), false, 0);
 }
 BENCHMARK(BM_OrdinaryRequestCurl);
+
+// As above with 64 distinct browser User-Agents cycled: no help from the per-thread memo.
+void BM_OrdinaryRequestDistinctAgents(benchmark::State& state) {
+    std::vector<RequestFacts> q;
+    auto uas = distinct_browser_agents(64);
+    auto base = ordinary_requests("");
+    for (std::size_t i = 0; i < uas.size(); ++i) {
+        RequestFacts f = base[i % base.size()];
+        f.user_agent = uas[i];
+        q.push_back(std::move(f));
+    }
+    run_decide(state, *default_snapshot(), q, false, 0);
+}
+BENCHMARK(BM_OrdinaryRequestDistinctAgents);
 
 // Bodies: deterministic, and free of every miner signature (checked by run_decide's verdicts).
 std::string octet_stream_body(std::size_t size) {
