@@ -19,3 +19,8 @@ minewall_fuzz_target(fuzz_domain_set
   SOURCES ${PROJECT_SOURCE_DIR}/tests/unit/policy/fuzz_domain_set.cpp
   DEPS minewall_policy
   CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/policy_domain_set)
+
+minewall_fuzz_target(fuzz_literal_set
+  SOURCES ${PROJECT_SOURCE_DIR}/tests/unit/policy/fuzz_literal_set.cpp
+  DEPS minewall_policy
+  CORPUS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/policy_literal_set)
