@@ -163,7 +163,8 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
                                 http::response_header<>& switching, const policy::Snapshot* policy,
                                 weblog::WebRecord& rec) {
     const auto& cfg = *client.config;
-    rec.protocol = "WEBSOCKET";
+    const bool tls = client.stream->is_tls();
+    rec.protocol = tls ? "WEBSOCKET_SSL" : "WEBSOCKET";
     rec.status = 101;
     rec.response_version = http_version_text(switching.version());
     const std::string upgrade(switching[http::field::upgrade]);
@@ -180,7 +181,8 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
     if (ec) co_return;
 
     if (policy) {
-        auto facts = facts_from_record(policy::Stage::Tunnel, rec, "ws://" + rec.url);
+        auto facts =
+            facts_from_record(policy::Stage::Tunnel, rec, (tls ? "wss://" : "ws://") + rec.url);
         auto inspection =
             co_await inspect_tunnel_start(client, *policy, facts, TunnelStart::websocket_frames);
         if (inspection.verdict && !inspection.verdict->threat_name.empty()) {
@@ -209,9 +211,13 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
     }
     client.stream->transport().expires_never();
     upstream.stream->transport().expires_never();
-    auto stats =
-        co_await relay_tunnel(client.stream->transport().socket(),
-                              upstream.stream->transport().socket(), cfg.tunnel.idle_timeout);
+    TunnelStats stats;
+    if (tls || upstream.stream->is_tls())
+        stats = co_await relay_streams(*client.stream, *upstream.stream, cfg.tunnel.idle_timeout);
+    else
+        stats =
+            co_await relay_tunnel(client.stream->transport().socket(),
+                                  upstream.stream->transport().socket(), cfg.tunnel.idle_timeout);
     rec.request_body_bytes += stats.client_to_server;
     rec.response_body_bytes += stats.server_to_client;
     if (!stats.error.empty()) rec.error = stats.error;
@@ -335,11 +341,11 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     const bool expect_continue =
         request_has_body && iequals(req[http::field::expect], "100-continue");
     const bool request_chunked = parser.chunked();
-    // A WebSocket handshake keeps its Upgrade: the tunnel after "101" is inspected and relayed.
-    // (Plain connections only for now: the relay below works on the TCP sockets.)
+    // A WebSocket handshake keeps its Upgrade: the tunnel after "101" is inspected and relayed
+    // (inside a bumped connection too: pool scripts mostly speak wss://).
     const auto connection_options = connection_option_names(req[http::field::connection]);
     const bool websocket_upgrade =
-        !ctx.tunnel && !request_has_body && iequals(req[http::field::upgrade], "websocket") &&
+        !request_has_body && iequals(req[http::field::upgrade], "websocket") &&
         std::find(connection_options.begin(), connection_options.end(), "upgrade") !=
             connection_options.end();
     const std::string upgrade_value(req[http::field::upgrade]);

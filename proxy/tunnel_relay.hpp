@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "proxy/byte_stream.hpp"
 #include "proxy/net.hpp"
 
 namespace minewall::proxy {
@@ -18,5 +19,9 @@ struct TunnelStats {
 
 awaitable<TunnelStats> relay_tunnel(tcp::socket& client, tcp::socket& server,
                                     std::chrono::milliseconds idle_timeout);
+
+// The same over streams that may be TLS (a WebSocket inside a bumped tunnel).
+awaitable<TunnelStats> relay_streams(ByteStream& client, ByteStream& server,
+                                     std::chrono::milliseconds idle_timeout);
 
 }  // namespace minewall::proxy

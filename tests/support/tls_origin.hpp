@@ -17,6 +17,9 @@ class TlsOrigin {
 
     std::uint16_t port() const { return port_; }
     const std::string& ca_file() const { return ca_file_; }  // the test CA (not minewall's)
+    // The server's certificate (localhost, 127.0.0.1) and key, for other test servers.
+    std::string cert_file() const { return dir_.file("server.pem"); }
+    std::string key_file() const { return dir_.file("server.key"); }
     std::string url(const std::string& host, const std::string& path = "/") const {
         return "https://" + host + ":" + std::to_string(port_) + path;
     }
