@@ -162,19 +162,24 @@ cpu_us_per_request() { # ticks requests
 machine_ticks() { awk '/^cpu / {print $2+$3+$4+$9, $2+$3+$4+$5+$6+$7+$8+$9, $7+$8}' /proc/stat; }
 # Ticks of everything this script started: servers in pids with their children, and the
 # waited-for children of this shell (the load generators, curl, awk) from bash's `times`.
+# Sets own_ticks_now instead of printing, and `times` writes to a file: it must run in the main
+# shell, since in a command substitution (a forked subshell) the children's times start at zero
+# (before this fix the load generator's CPU was missed and counted as "all other processes").
 own_ticks() {
   local pid n=0
   for pid in "${pids[@]}"; do n=$((n + $(tree_ticks "$pid"))); done
-  n=$((n + $(times | awk -v hz="$clk_tck" 'NR == 2 {
-    split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }')))
-  echo "$n"
+  times >"$tmp/times.txt"
+  n=$((n + $(awk -v hz="$clk_tck" 'NR == 2 {
+    split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * hz }' "$tmp/times.txt")))
+  own_ticks_now="$n"
 }
 # Call load_start before the measured runs and load_end after; load_end sets load_before,
 # load_after, own_cpu_pct, irq_cpu_pct and other_cpu_pct (CPU used by processes other than
 # this bench, % of all cores: the number that says whether the machine was quiet).
 load_start() {
   read -r lm_busy0 lm_total0 lm_irq0 < <(machine_ticks)
-  lm_own0="$(own_ticks)"
+  own_ticks
+  lm_own0="$own_ticks_now"
   load_before="$(uptime)"
   log "load before: $load_before"
 }
@@ -182,7 +187,8 @@ load_end() {
   local busy1 total1 irq1 own1
   load_after="$(uptime)"
   read -r busy1 total1 irq1 < <(machine_ticks)
-  own1="$(own_ticks)"
+  own_ticks
+  own1="$own_ticks_now"
   other_cpu_pct="$(awk -v b=$((busy1 - lm_busy0)) -v o=$((own1 - lm_own0)) -v t=$((total1 - lm_total0)) \
     'BEGIN{ x = (b - o) / t * 100; if (x < 0) x = 0; printf "%.0f", x }')"
   own_cpu_pct="$(awk -v o=$((own1 - lm_own0)) -v t=$((total1 - lm_total0)) 'BEGIN{ printf "%.0f", o / t * 100 }')"

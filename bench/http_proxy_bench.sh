@@ -21,9 +21,10 @@
 #   MINEWALL_REV       what that binary was built from, for the summary (default: its checkout)
 #   VARIANTS=1         0 skips the policy/web-log variants
 #   VARIANT_REPEATS=3  measured keep-alive runs per variant (interleaved; medians are compared)
-#   VARIANT_POOL_IDLE=256  upstream.pool_max_idle_per_host of the variant instances (the shipped
-#                      8 makes origin connections churn under -c50, which adds noise unrelated
-#                      to policy or logging; see RESULTS.md)
+#   VARIANT_POOL_IDLE=256  upstream.pool_max_idle_per_host of the variant instances (the old
+#                      default 8 made origin connections churn under -c50, which adds noise
+#                      unrelated to policy or logging; see RESULTS.md; shipped default is 64
+#                      since 60e0567, so VARIANT_POOL_IDLE=64 measures the shipped setting)
 #   SKIP_INSTALL=1     do not run scripts/install-deps.sh bench
 #   KEEP_TMP=1         keep the temp dir (configs, logs) for inspection
 #   RESULTS_FILE=path  also write the summary table there
