@@ -16,14 +16,19 @@ std::string weblog_to(const TempDir& logs) {
            "\n";
 }
 
+// A users file with one user whose password is hashed with sha512-crypt.
+std::string users_file(const TempDir& dir, const std::string& user, const std::string& password) {
+    auto hash = run_command({"openssl", "passwd", "-6", "-salt", "minewallsalt", password});
+    REQUIRE(hash.exit_code == 0);
+    return dir.write("users", "# proxy users\n" + user + ":" + hash.out);
+}
+
 }  // namespace
 
 TEST_CASE("proxy authentication: 407 without or with wrong credentials, the user logged after") {
     OriginServer origin;
     TempDir dir;
-    auto hash = run_command({"openssl", "passwd", "-6", "-salt", "minewallsalt", "s3cret:pw"});
-    REQUIRE(hash.exit_code == 0);
-    auto users = dir.write("users", "# proxy users\nalice:" + hash.out);
+    auto users = users_file(dir, "alice", "s3cret:pw");
     MinewallProcess proxy(weblog_to(dir) + "identity:\n  users_file: " + users + "\n" +
                           "connect_ports: [" + std::to_string(origin.port()) + "]\n");
 
@@ -85,9 +90,7 @@ TEST_CASE(
 TEST_CASE("password guessing locks the client address out with 429 until the lockout ends") {
     OriginServer origin;
     TempDir dir;
-    auto hash = run_command({"openssl", "passwd", "-6", "-salt", "minewallsalt", "s3cret"});
-    REQUIRE(hash.exit_code == 0);
-    auto users = dir.write("users", "alice:" + hash.out);
+    auto users = users_file(dir, "alice", "s3cret");
     MinewallProcess proxy(weblog_to(dir) + "identity:\n  users_file: " + users +
                           "\n  failed_logins:\n    limit: 3\n    window: 1m\n    lockout: 2s\n");
     for (const char* guess : {"alice:a", "alice:b", "bob:c"}) {

@@ -25,17 +25,13 @@ struct EchoResult {
     std::string echoed;  // empty when the connection was cut
 };
 
-// A WebSocket client that talks to the origin through the proxy (absolute-form handshake).
-EchoResult websocket_echo(std::uint16_t proxy_port, std::uint16_t origin_port,
-                          const std::string& message) {
+// WebSocket handshake on a connected stream, one message out, the echo back.
+template <class WebSocket>
+EchoResult exchange_one_message(WebSocket& ws, const std::string& host, const std::string& target,
+                                const std::string& message) {
     EchoResult result;
-    asio::io_context ctx;
-    asio::ip::tcp::socket socket(ctx);
-    socket.connect({asio::ip::make_address("127.0.0.1"), proxy_port});
-    beast::websocket::stream<asio::ip::tcp::socket&> ws(socket);
-    const std::string host = "127.0.0.1:" + std::to_string(origin_port);
     boost::system::error_code ec;
-    ws.handshake(host, "http://" + host + "/ws", ec);
+    ws.handshake(host, target, ec);
     if (ec) return result;
     result.handshake_ok = true;
     ws.write(asio::buffer(message), ec);
@@ -44,6 +40,17 @@ EchoResult websocket_echo(std::uint16_t proxy_port, std::uint16_t origin_port,
     ws.read(reply, ec);
     if (!ec) result.echoed = beast::buffers_to_string(reply.data());
     return result;
+}
+
+// A WebSocket client that talks to the origin through the proxy (absolute-form handshake).
+EchoResult websocket_echo(std::uint16_t proxy_port, std::uint16_t origin_port,
+                          const std::string& message) {
+    asio::io_context ctx;
+    asio::ip::tcp::socket socket(ctx);
+    socket.connect({asio::ip::make_address("127.0.0.1"), proxy_port});
+    beast::websocket::stream<asio::ip::tcp::socket&> ws(socket);
+    const std::string host = "127.0.0.1:" + std::to_string(origin_port);
+    return exchange_one_message(ws, host, "http://" + host + "/ws", message);
 }
 
 }  // namespace
@@ -153,15 +160,7 @@ EchoResult wss_echo(std::uint16_t proxy_port, std::uint16_t origin_port, const s
     ws.next_layer().set_verify_callback(ssl::host_name_verification("localhost"));
     ws.next_layer().handshake(ssl::stream_base::client, ec);
     if (ec) return result;
-    ws.handshake(host, "/ws", ec);
-    if (ec) return result;
-    result.handshake_ok = true;
-    ws.write(asio::buffer(message), ec);
-    if (ec) return result;
-    beast::flat_buffer reply;
-    ws.read(reply, ec);
-    if (!ec) result.echoed = beast::buffers_to_string(reply.data());
-    return result;
+    return exchange_one_message(ws, host, "/ws", message);
 }
 
 std::string wss_config(std::uint16_t port, const TempDir& logs) {
