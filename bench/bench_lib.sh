@@ -134,6 +134,37 @@ EOF
 
 # --- per-process measurements -------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
+# Starts Squid in the foreground (one process, no cache, access log on) with its files in
+# dir. port_line: the http_port directive; extra: more directives, one per line. Sets
+# PROXY_PID[squid].
+start_squid() { # dir port_line [extra]
+  local dir="$1" port_line="$2" extra="${3:-}"
+  mkdir -p "$dir"
+  {
+    echo "$port_line"
+    [ -z "$extra" ] || echo "$extra"
+    cat <<EOF
+workers 1
+cache deny all
+access_log stdio:$dir/access.log squid
+cache_log $dir/cache.log
+pid_filename $dir/squid.pid
+coredump_dir $dir
+max_filedescriptors 16384
+shutdown_lifetime 1 seconds
+visible_hostname minewall-bench
+http_access allow localhost
+http_access deny all
+EOF
+  } >"$dir/squid.conf"
+  [ "$(id -u)" != 0 ] || chown -R proxy:proxy "$dir" # Debian's cache_effective_user
+  squid -k parse -f "$dir/squid.conf" 2>"$dir/parse.log" ||
+    die "squid config rejected: $(tail -3 "$dir/parse.log")"
+  squid -N -f "$dir/squid.conf" 2>"$dir/stderr.log" &
+  pids+=($!)
+  PROXY_PID[squid]="${pids[-1]}"
+}
+
 vm_hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 # user+system CPU of a process (all threads) in clock ticks. Field 2 (comm) may hold spaces
 # (mitmdump's does not, but be safe): count fields from the closing parenthesis.

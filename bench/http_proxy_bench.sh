@@ -71,27 +71,7 @@ start_nginx_origin "$origin_port"
 wait_until nginx "${pids[-1]}" http_get_ok ""
 
 # --- Squid: no cache, access log on, one process ----------------------------------------------
-mkdir -p "$tmp/squid"
-cat >"$tmp/squid/squid.conf" <<EOF
-http_port 127.0.0.1:$squid_port
-workers 1
-cache deny all
-access_log stdio:$tmp/squid/access.log squid
-cache_log $tmp/squid/cache.log
-pid_filename $tmp/squid/squid.pid
-coredump_dir $tmp/squid
-max_filedescriptors 16384
-shutdown_lifetime 1 seconds
-visible_hostname minewall-bench
-http_access allow localhost
-http_access deny all
-EOF
-[ "$(id -u)" != 0 ] || chown -R proxy:proxy "$tmp/squid" # Debian's cache_effective_user
-squid -k parse -f "$tmp/squid/squid.conf" 2>"$tmp/squid/parse.log" ||
-  die "squid config rejected: $(tail -3 "$tmp/squid/parse.log")"
-squid -N -f "$tmp/squid/squid.conf" 2>"$tmp/squid/stderr.log" &
-pids+=($!)
-PROXY_PID[squid]="${pids[-1]}"
+start_squid "$tmp/squid" "http_port 127.0.0.1:$squid_port"
 wait_until squid "${PROXY_PID[squid]}" http_get_ok "127.0.0.1:$squid_port"
 
 # --- minewall --------------------------------------------------------------------------------

@@ -117,30 +117,12 @@ if wants squid; then
   # Squid signs minted certificates with this CA and (as it does for any CA) uses the CA's own
   # key as the leaf key, so its leaves are ECDSA P-256 like minewall's.
   "$SQUID_CERTGEN" -c -s "$tmp/squid/ssl_db" -M 16MB >/dev/null
-  cat >"$tmp/squid/squid.conf" <<EOF
-http_port 127.0.0.1:$squid_port ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB tls-cert=$tmp/squid/ca/ca.pem tls-key=$tmp/squid/ca/ca.key
-sslcrtd_program $SQUID_CERTGEN -s $tmp/squid/ssl_db -M 16MB
+  start_squid "$tmp/squid" \
+    "http_port 127.0.0.1:$squid_port ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB tls-cert=$tmp/squid/ca/ca.pem tls-key=$tmp/squid/ca/ca.key" \
+    "sslcrtd_program $SQUID_CERTGEN -s $tmp/squid/ssl_db -M 16MB
 sslcrtd_children 5 startup=1 idle=1
 ssl_bump bump all
-tls_outgoing_options cafile=$tmp/ca/ca.pem
-workers 1
-cache deny all
-access_log stdio:$tmp/squid/access.log squid
-cache_log $tmp/squid/cache.log
-pid_filename $tmp/squid/squid.pid
-coredump_dir $tmp/squid
-max_filedescriptors 16384
-shutdown_lifetime 1 seconds
-visible_hostname minewall-bench
-http_access allow localhost
-http_access deny all
-EOF
-  [ "$(id -u)" != 0 ] || chown -R proxy:proxy "$tmp/squid" # Debian's cache_effective_user
-  squid -k parse -f "$tmp/squid/squid.conf" 2>"$tmp/squid/parse.log" ||
-    die "squid config rejected: $(tail -3 "$tmp/squid/parse.log")"
-  squid -N -f "$tmp/squid/squid.conf" 2>"$tmp/squid/stderr.log" &
-  pids+=($!)
-  PROXY_PID[squid]="${pids[-1]}"
+tls_outgoing_options cafile=$tmp/ca/ca.pem"
   PROXY_ADDR[squid]="127.0.0.1:$squid_port"
   CA_FILE[squid]="$tmp/squid/ca/ca.pem"
 fi
