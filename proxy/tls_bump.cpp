@@ -79,15 +79,34 @@ std::string negotiated_alpn(SSL* ssl) {
 
 // The origin connection of a bumped tunnel: the one verified at CONNECT time, reopened (and
 // re-verified) if the origin closes it between requests.
+// Idle verified origin TLS connections outlive the client connection that opened them: the
+// next bumped connection to the same origin (same SNI name, same host:port) takes one from the
+// worker's pool instead of a new handshake and certificate check.
+std::string tls_pool_key(const std::string& name, const Authority& origin) {
+    return "tls " + name + " " + origin.to_string();
+}
+
 class TlsTunnelUpstreamSource final : public UpstreamSource {
   public:
-    TlsTunnelUpstreamSource(ProxyState& state, TlsInterception& tls, std::string name,
-                            std::optional<UpstreamConnection> first, std::string failure)
-        : state_(state),
+    TlsTunnelUpstreamSource(Worker& worker, TlsInterception& tls, std::string name,
+                            const Authority& origin, std::optional<UpstreamConnection> first,
+                            std::string failure)
+        : worker_(worker),
+          state_(worker.state()),
           tls_(tls),
           name_(std::move(name)),
+          pool_key_(tls_pool_key(name_, origin)),
           held_(std::move(first)),
           failure_(std::move(failure)) {}
+
+    ~TlsTunnelUpstreamSource() override {
+        if (!held_ || state_.draining) return;
+        auto config = state_.config();
+        worker_.pool().give_back(pool_key_, std::move(*held_), config->upstream.pool_idle_timeout,
+                                 config->upstream.pool_max_idle_per_host);
+    }
+    TlsTunnelUpstreamSource(const TlsTunnelUpstreamSource&) = delete;
+    TlsTunnelUpstreamSource& operator=(const TlsTunnelUpstreamSource&) = delete;
 
     awaitable<UpstreamConnectResult> acquire(const Authority& target) override {
         UpstreamConnectResult result;
@@ -100,6 +119,11 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
             result.connection.emplace(std::move(*held_));
             result.connection->reused = true;
             held_.reset();
+            co_return result;
+        }
+        if (auto pooled = worker_.pool().take(pool_key_)) {
+            ++state_.counters().upstream_reused;
+            result.connection.emplace(std::move(*pooled));
             co_return result;
         }
         auto cfg = state_.config();
@@ -121,9 +145,11 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     }
 
   private:
+    Worker& worker_;
     ProxyState& state_;
     TlsInterception& tls_;
     std::string name_;
+    std::string pool_key_;
     std::optional<UpstreamConnection> held_;
     std::string failure_;
 };
@@ -149,7 +175,16 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
     // The origin first: its certificate problems must be known before the client sees ours.
     std::optional<UpstreamConnection> verified;
     std::string upstream_failure;
-    if (upstream) {
+    auto pooled =
+        upstream ? client.worker.pool().take(tls_pool_key(name, authority)) : std::nullopt;
+    if (pooled) {
+        // Verified when it was opened; the fresh TCP connection is not needed.
+        upstream.reset();
+        ++state.counters().upstream_reused;
+        client.server_tls_version =
+            nss_tls_version(static_cast<TlsByteStream&>(*pooled->stream).native());
+        verified.emplace(std::move(*pooled));
+    } else if (upstream) {
         auto opened = co_await open_tls_upstream(std::move(*upstream), tls, name,
                                                  cfg.upstream.connect_timeout);
         if (opened.connection) {
@@ -224,7 +259,8 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
             }
         }
     }
-    TlsTunnelUpstreamSource source(state, tls, name, std::move(verified), upstream_failure);
+    TlsTunnelUpstreamSource source(client.worker, tls, name, authority, std::move(verified),
+                                   upstream_failure);
     co_await serve_requests(client, source, &authority);
 }
 

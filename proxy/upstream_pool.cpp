@@ -11,6 +11,7 @@ namespace {
 // An idle HTTP connection must be silent: readable means the origin closed it (EOF) or sent
 // something unsolicited; either way it cannot carry another request.
 bool still_open_and_silent(ByteStream& stream) {
+    if (stream.has_buffered_input()) return false;  // TLS: decrypted bytes nobody asked for
     char byte;
     auto fd = stream.transport().socket().native_handle();
     ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);

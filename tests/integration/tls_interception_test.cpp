@@ -4,6 +4,7 @@
 
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
+#include "tests/support/tls_http_origin.hpp"
 #include "tests/support/tls_origin.hpp"
 
 using namespace minewall::testing;
@@ -304,4 +305,25 @@ TEST_CASE("an SNI with a port falls back to the CONNECT host instead of failing 
     REQUIRE(proxy.stop() == 0);
     CHECK(proxy.log().find("is not a host name: using the CONNECT host localhost") !=
           std::string::npos);
+}
+
+TEST_CASE("a new bumped connection reuses the verified origin TLS connection of an earlier one") {
+    TlsOrigin pki;
+    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());
+    TempDir logs;
+    MinewallProcess proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" +
+                              splunk_log_config(logs.file("web.log")),
+                          {"--upstream-ca", pki.ca_file(), "--workers", "1"});
+    const std::string url = "https://localhost:" + std::to_string(origin.port()) + "/";
+    for (int i = 0; i < 3; ++i) {  // three curl processes: three client TLS connections
+        auto r = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), url});
+        CHECK(r.out == "hello over tls\n");
+    }
+    CHECK(origin.requests_served() == 3);
+    CHECK(origin.tls_handshakes() == 1);  // one verified origin connection served all three
+    REQUIRE(proxy.stop() == 0);
+    auto lines = nss_log_lines(logs.file("web.log"));
+    REQUIRE(lines.size() == 6);
+    CHECK(has_pair(lines[4], "protocol=HTTPS"));
+    CHECK(has_pair(lines[4], "status=200"));
 }

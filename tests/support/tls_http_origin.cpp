@@ -1,0 +1,101 @@
+#include "tests/support/tls_http_origin.hpp"
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace minewall::testing {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+struct TlsHttpOrigin::Impl {
+    asio::io_context io;
+    asio::ssl::context tls{asio::ssl::context::tls_server};
+    asio::ip::tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+    std::atomic<bool> stopping{false};
+    std::atomic<std::uint64_t> handshakes{0};
+    std::atomic<std::uint64_t> requests{0};
+    std::mutex mutex;
+    std::vector<int> open_fds;  // shut down at the end so blocked reads return
+    std::vector<std::thread> connections;
+    std::thread accept_thread;
+
+    void serve(asio::ip::tcp::socket socket) {
+        asio::ssl::stream<asio::ip::tcp::socket> stream(std::move(socket), tls);
+        boost::system::error_code ec;
+        stream.handshake(asio::ssl::stream_base::server, ec);
+        if (ec) return;
+        ++handshakes;
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request<http::string_body> req;
+            http::read(stream, buffer, req, ec);
+            if (ec) return;
+            ++requests;
+            http::response<http::string_body> res{http::status::ok, req.version()};
+            res.set(http::field::content_type, "text/plain");
+            res.body() = "hello over tls\n";
+            res.keep_alive(req.keep_alive());
+            res.prepare_payload();
+            http::write(stream, res, ec);
+            if (ec || !req.keep_alive()) return;
+        }
+    }
+
+    void accept_loop() {
+        for (;;) {
+            asio::ip::tcp::socket socket(io);
+            boost::system::error_code ec;
+            acceptor.accept(socket, ec);
+            if (ec || stopping) return;
+            std::lock_guard lock(mutex);
+            open_fds.push_back(socket.native_handle());
+            connections.emplace_back(
+                [this, s = std::move(socket)]() mutable { serve(std::move(s)); });
+        }
+    }
+};
+
+TlsHttpOrigin::TlsHttpOrigin(const std::string& cert_file, const std::string& key_file)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->tls.use_certificate_chain_file(cert_file);
+    impl_->tls.use_private_key_file(key_file, asio::ssl::context::pem);
+    impl_->accept_thread = std::thread([this] { impl_->accept_loop(); });
+}
+
+TlsHttpOrigin::~TlsHttpOrigin() {
+    // A blocking accept() is not woken by closing the acceptor: connect to it instead.
+    impl_->stopping = true;
+    boost::system::error_code ignored;
+    asio::ip::tcp::socket wake(impl_->io);
+    wake.connect(impl_->acceptor.local_endpoint(), ignored);
+    impl_->accept_thread.join();
+    std::lock_guard lock(impl_->mutex);
+    for (int fd : impl_->open_fds)
+        ::shutdown(fd, SHUT_RDWR);
+    for (auto& t : impl_->connections)
+        t.join();
+}
+
+std::uint16_t TlsHttpOrigin::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
+
+std::uint64_t TlsHttpOrigin::tls_handshakes() const {
+    return impl_->handshakes;
+}
+
+std::uint64_t TlsHttpOrigin::requests_served() const {
+    return impl_->requests;
+}
+
+}  // namespace minewall::testing
