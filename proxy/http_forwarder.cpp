@@ -157,6 +157,16 @@ awaitable<PrefixScan> scan_response_prefix(ByteStream& up, beast::flat_buffer& b
     co_return scan;
 }
 
+// Writes what was read from one side but not consumed to the other, counting it. False when
+// the write failed.
+awaitable<bool> pass_on_buffered(beast::flat_buffer& from, ByteStream& to, std::uint64_t& count) {
+    if (from.size() == 0) co_return true;
+    auto [ec, n] = co_await asio::async_write(to, from.data(), use_tuple);
+    count += n;
+    from.consume(n);
+    co_return !ec;
+}
+
 // After the origin's "101 Switching Protocols": pass the 101 on, check the client's first
 // frames for mining-pool messages, then relay bytes both ways until either side closes.
 awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& upstream,
@@ -195,20 +205,9 @@ awaitable<void> relay_websocket(ClientConnection& client, UpstreamConnection& up
         }
     }
     // Bytes already read on either side belong to the tunnel.
-    if (client.buffer.size() > 0) {
-        auto [wec, m] =
-            co_await asio::async_write(*upstream.stream, client.buffer.data(), use_tuple);
-        rec.request_body_bytes += m;
-        client.buffer.consume(m);
-        if (wec) co_return;
-    }
-    if (upstream.buffer.size() > 0) {
-        auto [wec, m] =
-            co_await asio::async_write(*client.stream, upstream.buffer.data(), use_tuple);
-        rec.response_body_bytes += m;
-        upstream.buffer.consume(m);
-        if (wec) co_return;
-    }
+    if (!co_await pass_on_buffered(client.buffer, *upstream.stream, rec.request_body_bytes) ||
+        !co_await pass_on_buffered(upstream.buffer, *client.stream, rec.response_body_bytes))
+        co_return;
     client.stream->transport().expires_never();
     upstream.stream->transport().expires_never();
     TunnelStats stats;

@@ -12,6 +12,7 @@
 #include "proxy/proxy_state.hpp"
 #include "proxy/tls_byte_stream.hpp"
 #include "proxy/tls_interception.hpp"
+#include "proxy/transaction_scope.hpp"
 #include "proxy/tunnel_inspection.hpp"
 #include "proxy/upstream_source.hpp"
 #include "proxy/worker.hpp"
@@ -77,8 +78,6 @@ std::string negotiated_alpn(SSL* ssl) {
     return data ? std::string(reinterpret_cast<const char*>(data), length) : std::string();
 }
 
-// The origin connection of a bumped tunnel: the one verified at CONNECT time, reopened (and
-// re-verified) if the origin closes it between requests.
 // Idle verified origin TLS connections outlive the client connection that opened them: the
 // next bumped connection to the same origin (same SNI name, same host:port) takes one from the
 // worker's pool instead of a new handshake and certificate check.
@@ -86,18 +85,17 @@ std::string tls_pool_key(const std::string& name, const Authority& origin) {
     return "tls " + name + " " + origin.to_string();
 }
 
+// The origin side of a bumped tunnel: a verified TLS connection to `name`, taken from the
+// worker's pool or opened (and verified) on demand; given back to the pool when the tunnel ends.
 class TlsTunnelUpstreamSource final : public UpstreamSource {
   public:
     TlsTunnelUpstreamSource(Worker& worker, TlsInterception& tls, std::string name,
-                            const Authority& origin, std::optional<UpstreamConnection> first,
-                            std::string failure)
+                            const Authority& origin)
         : worker_(worker),
           state_(worker.state()),
           tls_(tls),
           name_(std::move(name)),
-          pool_key_(tls_pool_key(name_, origin)),
-          held_(std::move(first)),
-          failure_(std::move(failure)) {}
+          pool_key_(tls_pool_key(name_, origin)) {}
 
     ~TlsTunnelUpstreamSource() override {
         if (!held_ || state_.draining) return;
@@ -107,6 +105,32 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     }
     TlsTunnelUpstreamSource(const TlsTunnelUpstreamSource&) = delete;
     TlsTunnelUpstreamSource& operator=(const TlsTunnelUpstreamSource&) = delete;
+
+    // Before the client sees our certificate, the origin's must have passed: a pooled
+    // connection (verified when opened; the fresh TCP one is then dropped) or `tcp` wrapped in
+    // verified TLS. No tcp: the policy blocked the host, every request gets the block page.
+    // Returns the failure (shown as a 502 inside TLS), empty when the origin is ready.
+    awaitable<std::string> open_first(std::optional<UpstreamConnection> tcp) {
+        if (!tcp) {
+            failure_ = "blocked by policy";
+        } else if (auto pooled = take_pooled()) {
+            held_.emplace(std::move(*pooled));
+        } else {
+            auto opened = co_await open_tls_upstream(std::move(*tcp), tls_, name_,
+                                                     state_.config()->upstream.connect_timeout);
+            if (opened.connection)
+                held_.emplace(std::move(*opened.connection));
+            else
+                failure_ = opened.error;
+        }
+        co_return failure_;
+    }
+
+    // The origin's TLS version as NSS writes it; empty without a connection.
+    std::string server_tls_version() {
+        return held_ ? nss_tls_version(static_cast<TlsByteStream&>(*held_->stream).native())
+                     : std::string();
+    }
 
     awaitable<UpstreamConnectResult> acquire(const Authority& target) override {
         UpstreamConnectResult result;
@@ -121,8 +145,7 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
             held_.reset();
             co_return result;
         }
-        if (auto pooled = worker_.pool().take(pool_key_)) {
-            ++state_.counters().upstream_reused;
+        if (auto pooled = take_pooled()) {
             result.connection.emplace(std::move(*pooled));
             co_return result;
         }
@@ -145,6 +168,12 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     }
 
   private:
+    std::optional<UpstreamConnection> take_pooled() {
+        auto pooled = worker_.pool().take(pool_key_);
+        if (pooled) ++state_.counters().upstream_reused;
+        return pooled;
+    }
+
     Worker& worker_;
     ProxyState& state_;
     TlsInterception& tls_;
@@ -173,31 +202,12 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
                      name);
 
     // The origin first: its certificate problems must be known before the client sees ours.
-    std::optional<UpstreamConnection> verified;
-    std::string upstream_failure;
-    auto pooled =
-        upstream ? client.worker.pool().take(tls_pool_key(name, authority)) : std::nullopt;
-    if (pooled) {
-        // Verified when it was opened; the fresh TCP connection is not needed.
-        upstream.reset();
-        ++state.counters().upstream_reused;
-        client.server_tls_version =
-            nss_tls_version(static_cast<TlsByteStream&>(*pooled->stream).native());
-        verified.emplace(std::move(*pooled));
-    } else if (upstream) {
-        auto opened = co_await open_tls_upstream(std::move(*upstream), tls, name,
-                                                 cfg.upstream.connect_timeout);
-        if (opened.connection) {
-            client.server_tls_version =
-                nss_tls_version(static_cast<TlsByteStream&>(*opened.connection->stream).native());
-            verified.emplace(std::move(*opened.connection));
-        } else {
-            upstream_failure = opened.error;
-            spdlog::warn("[{}] {}: {}", client.id, name, upstream_failure);
-        }
-    } else {
-        upstream_failure = "blocked by policy";
-    }
+    const bool blocked = !upstream;
+    TlsTunnelUpstreamSource source(client.worker, tls, name, authority);
+    auto upstream_failure = co_await source.open_first(std::move(upstream));
+    if (!upstream_failure.empty() && !blocked)
+        spdlog::warn("[{}] {}: {}", client.id, name, upstream_failure);
+    client.server_tls_version = source.server_tls_version();
 
     auto leaf = tls.leaf_for(name);
     if (!leaf.leaf) {
@@ -220,9 +230,7 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
     client.alpn = negotiated_alpn(bumped->native());
     client.tls_sni = sni;
     client.stream = std::move(bumped);
-    connect_record.ssl_decrypted = true;
-    connect_record.client_tls_version = client.client_tls_version;
-    connect_record.server_tls_version = client.server_tls_version;
+    record_tls_session(client, connect_record);
     if (ec) {
         // Typically the client does not trust minewall's CA (unknown_ca alert), or pins.
         connect_record.error = "client TLS handshake failed: " + ec.message();
@@ -239,7 +247,6 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
         }
         co_return;
     }
-    connect_record.alpn = client.alpn;
 
     // What the client says first: HTTP goes to the HTTP pipeline; anything else (stratum to a
     // pool's port 443) is a tunnel, checked like a spliced one and never parsed as HTTP.
@@ -259,8 +266,6 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
             }
         }
     }
-    TlsTunnelUpstreamSource source(client.worker, tls, name, authority, std::move(verified),
-                                   upstream_failure);
     co_await serve_requests(client, source, &authority);
 }
 

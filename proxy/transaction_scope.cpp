@@ -20,13 +20,15 @@ TransactionScope::TransactionScope(ClientConnection& client, ProxyState& state)
     record_.device_owner = client.device_owner;
     record_.device_hostname = client.device_hostname;
     record_.location = client.location;
-    if (client.stream && client.stream->is_tls()) {
-        record_.ssl_decrypted = true;
-        record_.sni = client.tls_sni;
-        record_.client_tls_version = client.client_tls_version;
-        record_.server_tls_version = client.server_tls_version;
-        record_.alpn = client.alpn;
-    }
+    if (client.stream && client.stream->is_tls()) record_tls_session(client, record_);
+}
+
+void record_tls_session(const ClientConnection& client, weblog::WebRecord& record) {
+    record.ssl_decrypted = true;
+    record.sni = client.tls_sni;
+    record.client_tls_version = client.client_tls_version;
+    record.server_tls_version = client.server_tls_version;
+    record.alpn = client.alpn;
 }
 
 TransactionScope::~TransactionScope() {

@@ -26,4 +26,7 @@ class TransactionScope {
     std::chrono::steady_clock::time_point started_;
 };
 
+// The TLS facts of a bumped client connection (SNI, versions, ALPN) into a record.
+void record_tls_session(const ClientConnection& client, weblog::WebRecord& record);
+
 }  // namespace minewall::proxy
