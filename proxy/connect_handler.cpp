@@ -40,7 +40,8 @@ awaitable<void> serve_block_page_in_tls(ClientConnection& client, TlsInterceptio
         co_await inspect_tunnel_start(client, policy, facts, TunnelStart::tls_or_other);
     rec.sni = inspection.sni;
     if (!inspection.client_hello) co_return;  // not TLS: nothing to show, just close
-    co_await bump_tunnel(client, tls, authority, inspection.sni, std::nullopt, rec);
+    BumpOrigin blocked{std::nullopt, true};   // named: g++ 12 mishandles temporaries in co_await
+    co_await bump_tunnel(client, tls, authority, inspection.sni, std::move(blocked), rec);
 }
 
 }  // namespace
@@ -118,21 +119,34 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         }
     }
 
-    auto connected = co_await connect_upstream(*authority, cfg.upstream.connect_timeout, state);
-    if (!connected.connection) {
-        spdlog::info("[{}] CONNECT {}: {}", client.id, rec.url, connected.detail);
-        const char* title = connected.status() == 504   ? "Gateway Timeout"
-                            : connected.status() == 508 ? "Loop Detected"
-                                                        : "Bad Gateway";
-        auto page10 = prepare_error(rec,
-                                    ErrorDetails{connected.status(), title, rec.host,
-                                                 connected.detail, txn.transaction_id()},
-                                    accept);
-        co_await send_generated_response(client, page10, refuse, rec);
-        co_return;
+    // With interception on, most tunnels are bumped and ride an idle verified TLS connection
+    // from the worker's pool: then no TCP connection is opened before the 200 (it would be
+    // closed unused). A spliced tunnel, or a bump that finds the pool empty by then, connects
+    // after the 200; only then an unreachable origin is a closed tunnel or a 502 inside TLS
+    // instead of a 502 to the CONNECT, and the pool just showed the origin was reachable.
+    TlsInterception* tls = policy ? state.tls() : nullptr;
+    std::optional<UpstreamConnection> upstream;
+    const UpstreamConnection* pooled =
+        tls ? client.worker.pool().peek(bump_pool_key(authority->host, *authority)) : nullptr;
+    if (pooled) {
+        rec.server_ip = pooled->server_ip;
+    } else {
+        auto connected = co_await connect_upstream(*authority, cfg.upstream.connect_timeout, state);
+        if (!connected.connection) {
+            spdlog::info("[{}] CONNECT {}: {}", client.id, rec.url, connected.detail);
+            const char* title = connected.status() == 504   ? "Gateway Timeout"
+                                : connected.status() == 508 ? "Loop Detected"
+                                                            : "Bad Gateway";
+            auto page10 = prepare_error(rec,
+                                        ErrorDetails{connected.status(), title, rec.host,
+                                                     connected.detail, txn.transaction_id()},
+                                        accept);
+            co_await send_generated_response(client, page10, refuse, rec);
+            co_return;
+        }
+        upstream = std::move(connected.connection);
+        rec.server_ip = upstream->server_ip;
     }
-    auto& upstream = *connected.connection;
-    rec.server_ip = upstream.server_ip;
 
     static constexpr std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
     client.stream->transport().expires_after(cfg.client.header_timeout);
@@ -163,7 +177,6 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
                 co_return;
             }
         }
-        TlsInterception* tls = state.tls();
         const bool bypass =
             inspection.verdict && inspection.verdict->action == policy::Action::BypassInspection;
         const std::string leaf_name = bump_name(rec.host, inspection.sni);
@@ -178,17 +191,27 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         }
         if (bump) {
             rec.protocol = "HTTP_PROXY";  // the requests inside get their own HTTPS records
-            co_await bump_tunnel(client, *tls, *authority, inspection.sni,
-                                 std::move(connected.connection), rec);
+            BumpOrigin origin{std::move(upstream), false};  // named, see serve_block_page_in_tls
+            co_await bump_tunnel(client, *tls, *authority, inspection.sni, std::move(origin), rec);
             co_return;
         }
     }
+    if (!upstream) {  // counted on a pooled TLS connection, but the tunnel is spliced
+        auto connected = co_await connect_upstream(*authority, cfg.upstream.connect_timeout, state);
+        if (!connected.connection) {
+            spdlog::info("[{}] CONNECT {}: {}", client.id, rec.url, connected.detail);
+            rec.error = connected.detail;
+            co_return;
+        }
+        upstream = std::move(connected.connection);
+        rec.server_ip = upstream->server_ip;
+    }
+    auto& upstream_stream = *upstream->stream;
     // Bytes the client sent right behind the CONNECT head belong to the tunnel.
     std::uint64_t early_bytes = client.buffer.size();
     if (early_bytes > 0) {
-        upstream.stream->transport().expires_after(cfg.tunnel.idle_timeout);
-        auto [ec, m] =
-            co_await asio::async_write(*upstream.stream, client.buffer.data(), use_tuple);
+        upstream_stream.transport().expires_after(cfg.tunnel.idle_timeout);
+        auto [ec, m] = co_await asio::async_write(upstream_stream, client.buffer.data(), use_tuple);
         client.buffer.consume(m);
         if (ec) {
             rec.error = "origin went away: " + ec.message();
@@ -196,10 +219,10 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         }
     }
     client.stream->transport().expires_never();
-    upstream.stream->transport().expires_never();
+    upstream_stream.transport().expires_never();
     auto stats =
         co_await relay_tunnel(client.stream->transport().socket(),
-                              upstream.stream->transport().socket(), cfg.tunnel.idle_timeout);
+                              upstream_stream.transport().socket(), cfg.tunnel.idle_timeout);
     rec.request_body_bytes = stats.client_to_server + early_bytes;
     rec.response_body_bytes = stats.server_to_client;
     rec.server_transaction_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

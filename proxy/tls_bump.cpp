@@ -78,13 +78,6 @@ std::string negotiated_alpn(SSL* ssl) {
     return data ? std::string(reinterpret_cast<const char*>(data), length) : std::string();
 }
 
-// Idle verified origin TLS connections outlive the client connection that opened them: the
-// next bumped connection to the same origin (same SNI name, same host:port) takes one from the
-// worker's pool instead of a new handshake and certificate check.
-std::string tls_pool_key(const std::string& name, const Authority& origin) {
-    return "tls " + name + " " + origin.to_string();
-}
-
 // The origin side of a bumped tunnel: a verified TLS connection to `name`, taken from the
 // worker's pool or opened (and verified) on demand; given back to the pool when the tunnel ends.
 class TlsTunnelUpstreamSource final : public UpstreamSource {
@@ -94,8 +87,9 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
         : worker_(worker),
           state_(worker.state()),
           tls_(tls),
+          origin_(origin),
           name_(std::move(name)),
-          pool_key_(tls_pool_key(name_, origin)) {}
+          pool_key_(bump_pool_key(name_, origin)) {}
 
     ~TlsTunnelUpstreamSource() override {
         if (!held_ || state_.draining) return;
@@ -107,22 +101,34 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     TlsTunnelUpstreamSource& operator=(const TlsTunnelUpstreamSource&) = delete;
 
     // Before the client sees our certificate, the origin's must have passed: a pooled
-    // connection (verified when opened; the fresh TCP one is then dropped) or `tcp` wrapped in
-    // verified TLS. No tcp: the policy blocked the host, every request gets the block page.
-    // Returns the failure (shown as a 502 inside TLS), empty when the origin is ready.
-    awaitable<std::string> open_first(std::optional<UpstreamConnection> tcp) {
-        if (!tcp) {
+    // connection (verified when opened; a TCP connection handle_connect opened is then dropped)
+    // or a TCP connection (given or opened here) wrapped in verified TLS. Returns the failure
+    // (shown as a 502 inside TLS), empty when the origin is ready.
+    awaitable<std::string> open_first(BumpOrigin origin, weblog::WebRecord& connect_record) {
+        if (origin.blocked) {
             failure_ = "blocked by policy";
-        } else if (auto pooled = take_pooled()) {
-            held_.emplace(std::move(*pooled));
-        } else {
-            auto opened = co_await open_tls_upstream(std::move(*tcp), tls_, name_,
-                                                     state_.config()->upstream.connect_timeout);
-            if (opened.connection)
-                held_.emplace(std::move(*opened.connection));
-            else
-                failure_ = opened.error;
+            co_return failure_;
         }
+        if (auto pooled = take_pooled()) {
+            held_.emplace(std::move(*pooled));
+            co_return failure_;
+        }
+        const auto timeout = state_.config()->upstream.connect_timeout;
+        if (!origin.tcp) {  // handle_connect counted on a pooled connection that is gone now
+            auto connected = co_await connect_upstream(origin_, timeout, state_);
+            if (!connected.connection) {
+                failure_kind_ = connected.failure;
+                failure_ = connected.detail;
+                co_return failure_;
+            }
+            origin.tcp = std::move(connected.connection);
+            connect_record.server_ip = origin.tcp->server_ip;
+        }
+        auto opened = co_await open_tls_upstream(std::move(*origin.tcp), tls_, name_, timeout);
+        if (opened.connection)
+            held_.emplace(std::move(*opened.connection));
+        else
+            failure_ = opened.error;
         co_return failure_;
     }
 
@@ -135,7 +141,7 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     awaitable<UpstreamConnectResult> acquire(const Authority& target) override {
         UpstreamConnectResult result;
         if (!failure_.empty()) {
-            result.failure = UpstreamFailure::Tls;
+            result.failure = failure_kind_;
             result.detail = failure_;
             co_return result;
         }
@@ -177,13 +183,22 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     Worker& worker_;
     ProxyState& state_;
     TlsInterception& tls_;
+    Authority origin_;
     std::string name_;
     std::string pool_key_;
     std::optional<UpstreamConnection> held_;
+    UpstreamFailure failure_kind_ = UpstreamFailure::Tls;
     std::string failure_;
 };
 
 }  // namespace
+
+// Idle verified origin TLS connections outlive the client connection that opened them: the
+// next bumped connection to the same origin (same SNI name, same host:port) takes one from the
+// worker's pool instead of a new handshake and certificate check.
+std::string bump_pool_key(const std::string& name, const Authority& origin) {
+    return "tls " + name + " " + origin.to_string();
+}
 
 std::string bump_name(const std::string& connect_host, const std::string& sni) {
     if (sni.empty() || !certs::normalize_cert_host(sni).host) return connect_host;
@@ -191,8 +206,7 @@ std::string bump_name(const std::string& connect_host, const std::string& sni) {
 }
 
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
-                            const Authority& authority, const std::string& sni,
-                            std::optional<UpstreamConnection> upstream,
+                            const Authority& authority, const std::string& sni, BumpOrigin origin,
                             weblog::WebRecord& connect_record) {
     ProxyState& state = client.worker.state();
     const auto& cfg = *client.config;
@@ -202,9 +216,9 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
                      name);
 
     // The origin first: its certificate problems must be known before the client sees ours.
-    const bool blocked = !upstream;
+    const bool blocked = origin.blocked;
     TlsTunnelUpstreamSource source(client.worker, tls, name, authority);
-    auto upstream_failure = co_await source.open_first(std::move(upstream));
+    auto upstream_failure = co_await source.open_first(std::move(origin), connect_record);
     if (!upstream_failure.empty() && !blocked)
         spdlog::warn("[{}] {}: {}", client.id, name, upstream_failure);
     client.server_tls_version = source.server_tls_version();

@@ -21,11 +21,21 @@ class TlsInterception;
 // host rather than failing the tunnel with nothing the user can read.
 std::string bump_name(const std::string& connect_host, const std::string& sni);
 
-// upstream: the TCP connection to the origin, or nullopt to serve block pages only (the
-// policy blocked the host: every request inside is answered by the block page).
+// Where the origin side of a bump starts.
+struct BumpOrigin {
+    // The TCP connection to the origin opened before the 200, or none: the bump then takes an
+    // idle verified TLS connection from the worker's pool or connects itself (a failure is a
+    // 502 page inside TLS).
+    std::optional<UpstreamConnection> tcp;
+    bool blocked = false;  // the policy blocked the host: every request gets the block page
+};
+
+// The worker-pool key of idle verified origin TLS connections for a bump minted for `name`
+// toward `origin`. handle_connect looks there before opening a TCP connection of its own.
+std::string bump_pool_key(const std::string& name, const Authority& origin);
+
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
-                            const Authority& authority, const std::string& sni,
-                            std::optional<UpstreamConnection> upstream,
+                            const Authority& authority, const std::string& sni, BumpOrigin origin,
                             weblog::WebRecord& connect_record);
 
 }  // namespace minewall::proxy

@@ -38,6 +38,12 @@ std::optional<UpstreamConnection> UpstreamPool::take(const std::string& key) {
     return std::nullopt;
 }
 
+const UpstreamConnection* UpstreamPool::peek(const std::string& key) const {
+    auto it = idle_.find(key);
+    if (it == idle_.end() || it->second.empty()) return nullptr;
+    return &it->second.front().connection;
+}
+
 void UpstreamPool::give_back(const std::string& key, UpstreamConnection connection,
                              std::chrono::milliseconds idle_timeout, std::size_t max_per_host) {
     if (max_per_host == 0) return;

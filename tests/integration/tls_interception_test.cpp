@@ -321,9 +321,40 @@ TEST_CASE("a new bumped connection reuses the verified origin TLS connection of 
     }
     CHECK(origin.requests_served() == 3);
     CHECK(origin.tls_handshakes() == 1);  // one verified origin connection served all three
+    // ...and the later CONNECTs did not open a TCP connection just to drop it.
+    CHECK(origin.tcp_connections() == 1);
     REQUIRE(proxy.stop() == 0);
     auto lines = nss_log_lines(logs.file("web.log"));
     REQUIRE(lines.size() == 6);
     CHECK(has_pair(lines[4], "protocol=HTTPS"));
     CHECK(has_pair(lines[4], "status=200"));
+}
+
+TEST_CASE("a spliced tunnel connects after the 200 when an idle bumped connection was pooled") {
+    TlsOrigin pki;
+    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());
+    TempDir logs;
+    MinewallProcess proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" +
+                              "tls:\n  splice_domains: [bypass.test]\n" +
+                              splunk_log_config(logs.file("web.log")),
+                          {"--upstream-ca", pki.ca_file(), "--workers", "1"});
+    auto bumped = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(),
+                        "https://localhost:" + std::to_string(origin.port()) + "/"});
+    CHECK(bumped.out == "hello over tls\n");
+    // Same CONNECT host, so the pool has a connection for it, but the SNI is on the splice
+    // list: the tunnel needs its own TCP connection, opened after the 200.
+    auto spliced =
+        run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
+                     "-connect", "localhost:" + std::to_string(origin.port()), "-servername",
+                     "bypass.test", "-CAfile", pki.ca_file(), "-verify_return_error", "-brief"},
+                    std::chrono::seconds(20), logs.write("empty", ""));
+    CHECK(spliced.exit_code == 0);
+    CHECK((spliced.err + spliced.out).find("Verification: OK") != std::string::npos);
+    CHECK(origin.tcp_connections() == 2);
+    CHECK(origin.tls_handshakes() == 2);
+    REQUIRE(proxy.stop() == 0);
+    auto lines = nss_log_lines(logs.file("web.log"));
+    REQUIRE(lines.size() == 3);
+    CHECK(has_pair(lines[2], "protocol=SSL"));
+    CHECK(has_pair(lines[2], "serverip=127.0.0.1"));
 }

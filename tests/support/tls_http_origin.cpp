@@ -22,6 +22,7 @@ struct TlsHttpOrigin::Impl {
     asio::ssl::context tls{asio::ssl::context::tls_server};
     asio::ip::tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
     std::atomic<bool> stopping{false};
+    std::atomic<std::uint64_t> accepted{0};
     std::atomic<std::uint64_t> handshakes{0};
     std::atomic<std::uint64_t> requests{0};
     std::mutex mutex;
@@ -57,6 +58,7 @@ struct TlsHttpOrigin::Impl {
             boost::system::error_code ec;
             acceptor.accept(socket, ec);
             if (ec || stopping) return;
+            ++accepted;
             std::lock_guard lock(mutex);
             open_fds.push_back(socket.native_handle());
             connections.emplace_back(
@@ -88,6 +90,10 @@ TlsHttpOrigin::~TlsHttpOrigin() {
 
 std::uint16_t TlsHttpOrigin::port() const {
     return impl_->acceptor.local_endpoint().port();
+}
+
+std::uint64_t TlsHttpOrigin::tcp_connections() const {
+    return impl_->accepted;
 }
 
 std::uint64_t TlsHttpOrigin::tls_handshakes() const {

@@ -1,8 +1,8 @@
 #pragma once
 // An HTTPS origin that keeps connections alive (openssl s_server -www closes after each
 // answer): Beast over TLS on 127.0.0.1, one thread per connection, every GET answered with
-// "hello over tls\n". Counts completed TLS handshakes, to tell reused origin connections from
-// new ones.
+// "hello over tls\n". Counts accepted TCP connections and completed TLS handshakes, to tell
+// reused origin connections from new ones.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +17,7 @@ class TlsHttpOrigin {
     TlsHttpOrigin& operator=(const TlsHttpOrigin&) = delete;
 
     std::uint16_t port() const;
+    std::uint64_t tcp_connections() const;  // accepted, whether or not TLS followed
     std::uint64_t tls_handshakes() const;
     std::uint64_t requests_served() const;
 
