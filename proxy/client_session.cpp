@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
-
 #include "config/cidr.hpp"
 #include "proxy/client_connection.hpp"
 #include "proxy/client_response.hpp"
@@ -11,13 +9,12 @@
 #include "proxy/http_forwarder.hpp"
 #include "proxy/identity_sources.hpp"
 #include "proxy/proxy_state.hpp"
+#include "proxy/stream_deadline.hpp"
 #include "proxy/transaction_scope.hpp"
 #include "proxy/upstream_source.hpp"
 #include "proxy/worker.hpp"
 
 namespace minewall::proxy {
-
-using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -39,43 +36,32 @@ awaitable<bool> wait_for_request(ClientConnection& client, std::chrono::millisec
     if (client.buffer.size() > 0 || client.stream->has_buffered_input())
         co_return true;  // a pipelined request is already here
     if (client.worker.state().draining) co_return false;
-    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
-    client.worker.idle_sessions().add(&timer);
-    bool ready = false;
+    StreamDeadline deadline(client.stream->transport(), timeout);
+    client.worker.idle_sessions().add(deadline);  // unlinked when the wait ends
     if (client.stream->is_tls()) {
         // TLS may hold received bytes the socket no longer shows (read with the handshake):
         // read instead of waiting for readability. The bytes go where the parser looks first.
         auto buffers = client.buffer.prepare(16 * 1024);
-        auto result = co_await (client.stream->async_read_some(buffers, use_tuple) ||
-                                timer.async_wait(use_tuple));
-        if (result.index() == 0) {
-            auto [ec, n] = std::get<0>(result);
-            client.buffer.commit(n);
-            ready = n > 0;
-        }
-    } else {
-        auto result = co_await (
-            client.stream->transport().socket().async_wait(tcp::socket::wait_read, use_tuple) ||
-            timer.async_wait(use_tuple));
-        ready = result.index() == 0 && !std::get<0>(std::get<0>(result));
+        auto [ec, n] = co_await client.stream->async_read_some(buffers, use_tuple);
+        client.buffer.commit(n);
+        co_return n > 0;
     }
-    client.worker.idle_sessions().remove(&timer);
-    co_return ready;
+    auto [ec] =
+        co_await client.stream->transport().socket().async_wait(tcp::socket::wait_read, use_tuple);
+    co_return !ec;
 }
 
 // Reads one request head within client.header_timeout. A Beast stream timeout would close
-// the socket, so the deadline is a separate timer: the connection stays open for a 408.
+// the socket; a deadline only cancels the read, so the connection stays open for a 408.
 awaitable<std::tuple<error_code, std::size_t>> read_request_head(ClientConnection& client,
                                                                  RequestParser& parser) {
-    asio::steady_timer deadline(co_await asio::this_coro::executor,
-                                client.config->client.header_timeout);
     client.stream->transport().expires_never();
-    auto result =
-        co_await (http::async_read_header(*client.stream, client.buffer, parser, use_tuple) ||
-                  deadline.async_wait(use_tuple));
-    if (result.index() == 1)
+    StreamDeadline deadline(client.stream->transport(), client.config->client.header_timeout);
+    auto [ec, n] =
+        co_await http::async_read_header(*client.stream, client.buffer, parser, use_tuple);
+    if (ec && deadline.expired())
         co_return std::tuple{error_code(beast::error::timeout), std::size_t{0}};
-    co_return std::get<0>(result);
+    co_return std::tuple{ec, n};
 }
 
 // A request head could not be read: answer when the client deserves an answer.

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <cstring>
 
 #include "policy/snapshot.hpp"
@@ -20,8 +19,6 @@
 #include "proxy/worker.hpp"
 
 namespace minewall::proxy {
-
-using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 

@@ -1,23 +1,24 @@
 #pragma once
-// Sessions waiting for their next request, per worker. On shutdown the worker cancels these
+// Sessions waiting for their next request, per worker. On shutdown the worker expires these
 // waits so idle keep-alive connections close at once while busy ones finish their transaction.
-#include <unordered_set>
+// Intrusive: adding and removing a wait per request allocates nothing, and a wait that ends
+// unlinks itself.
+#include <boost/intrusive/list.hpp>
 
-#include "proxy/net.hpp"
+#include "proxy/stream_deadline.hpp"
 
 namespace minewall::proxy {
 
 class IdleSessions {
   public:
-    void add(asio::steady_timer* timer) { timers_.insert(timer); }
-    void remove(asio::steady_timer* timer) { timers_.erase(timer); }
-    void cancel_all() {
-        for (auto* t : timers_)
-            t->cancel();
+    void add(StreamDeadline& wait) { waits_.push_back(wait); }
+    void expire_all() {
+        for (auto& wait : waits_)
+            wait.expire_now();
     }
 
   private:
-    std::unordered_set<asio::steady_timer*> timers_;
+    boost::intrusive::list<StreamDeadline, boost::intrusive::constant_time_size<false>> waits_;
 };
 
 }  // namespace minewall::proxy

@@ -1,15 +1,13 @@
 #include "proxy/tunnel_inspection.hpp"
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <cstring>
 
 #include "certs/client_hello.hpp"
 #include "certs/protocol_sniffer.hpp"
 #include "policy/snapshot.hpp"
+#include "proxy/stream_deadline.hpp"
 
 namespace minewall::proxy {
-
-using namespace boost::asio::experimental::awaitable_operators;
 
 // Reads the client's first bytes into client.buffer (they are relayed later, untouched) and
 // asks the policy about them: the SNI of a TLS ClientHello, or the bytes of anything else
@@ -64,14 +62,11 @@ awaitable<TunnelInspection> inspect_tunnel_start(ClientConnection& client,
         if (!want_more || client.buffer.size() >= first_bytes_limit) co_return inspection;
         auto left = deadline - std::chrono::steady_clock::now();
         if (left <= std::chrono::milliseconds(0)) co_return inspection;
-        asio::steady_timer timer(co_await asio::this_coro::executor, left);
+        StreamDeadline wait(client.stream->transport(), left);
         auto buffers = client.buffer.prepare(first_bytes_limit - client.buffer.size());
-        auto result = co_await (client.stream->async_read_some(buffers, use_tuple) ||
-                                timer.async_wait(use_tuple));
-        if (result.index() == 1) co_return inspection;
-        auto [ec, n] = std::get<0>(result);
+        auto [ec, n] = co_await client.stream->async_read_some(buffers, use_tuple);
         client.buffer.commit(n);
-        if (ec) co_return inspection;
+        if (ec) co_return inspection;  // gone, or silent until the deadline cancelled the read
     }
 }
 

@@ -50,7 +50,7 @@ void Worker::stop_accepting() {
             error_code ignored;
             acceptor.close(ignored);
         }
-        idle_sessions_.cancel_all();
+        idle_sessions_.expire_all();
         pool_.clear();
     });
 }

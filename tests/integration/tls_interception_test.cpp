@@ -358,3 +358,22 @@ TEST_CASE("a spliced tunnel connects after the 200 when an idle bumped connectio
     CHECK(has_pair(lines[2], "protocol=SSL"));
     CHECK(has_pair(lines[2], "serverip=127.0.0.1"));
 }
+
+TEST_CASE("SIGTERM closes an idle bumped keep-alive connection at once") {
+    TlsOrigin pki;
+    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());
+    TempDir logs;
+    MinewallProcess proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" +
+                              "client:\n  keepalive_timeout: 60s\n",
+                          {"--upstream-ca", pki.ca_file()});
+    // One keep-alive request, then s_client stays connected (-ign_eof) and idle.
+    ChildProcess client(
+        {"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()), "-connect",
+         "localhost:" + std::to_string(origin.port()), "-servername", "localhost", "-CAfile",
+         minewall_ca(proxy), "-ign_eof", "-quiet"},
+        logs.write("request", "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    REQUIRE(client.wait_for_output("hello over tls", std::chrono::seconds(20)));
+    auto started = std::chrono::steady_clock::now();
+    CHECK(proxy.stop() == 0);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+}
