@@ -25,7 +25,6 @@ using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
-constexpr std::size_t relay_buffer_size = 64 * 1024;
 // How much of a POST body is looked at before it is forwarded (mining JSON-RPC is small).
 constexpr std::size_t request_scan_bytes = 4096;
 // How long to wait for an origin's "100 Continue" before sending the body anyway (curl and
@@ -294,13 +293,15 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     // Mining over HTTP (getwork, getblocktemplate, stratum-style JSON-RPC) is a POST: look at
     // the start of its body before anything reaches the origin. Not with Expect: 100-continue,
     // whose client would wait for us first.
+    // Body relay buffer (also holds the request body prefix for the check below).
+    auto scratch_lease = client.worker.relay_buffers().borrow();
+    const std::span<char> scratch = scratch_lease.span();
     std::string request_prefix;
     if (policy && request_has_body && req.method() == http::verb::post &&
         !iequals(req[http::field::expect], "100-continue")) {
-        std::array<char, request_scan_bytes> prefix_buffer;
         auto& body = req.body();
-        body.data = prefix_buffer.data();
-        body.size = prefix_buffer.size();
+        body.data = scratch.data();
+        body.size = request_scan_bytes;
         client.stream->transport().expires_after(cfg.client.body_idle_timeout);
         auto [ec, n] =
             co_await http::async_read_some(*client.stream, client.buffer, parser, use_tuple);
@@ -319,7 +320,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             }
             co_return false;
         }
-        request_prefix.assign(prefix_buffer.data(), prefix_buffer.size() - body.size);
+        request_prefix.assign(scratch.data(), request_scan_bytes - body.size);
         auto facts =
             facts_from_record(policy::Stage::Request, rec, target->scheme + "://" + rec.url);
         facts.content_type = std::string(req[http::field::content_type]);
@@ -359,9 +360,6 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
     req.set(http::field::via, append_via(req[http::field::via], version, state.via_pseudonym()));
     req.version(11);
     if (request_chunked) req.chunked(true);
-
-    std::array<char, relay_buffer_size> scratch_storage;
-    std::span<char> scratch(scratch_storage);
 
     // A pooled connection may have been closed by the origin just now: for a request without a
     // body nothing is lost by retrying once on a fresh connection.

@@ -8,6 +8,7 @@
 
 #include "proxy/idle_sessions.hpp"
 #include "proxy/net.hpp"
+#include "proxy/relay_buffers.hpp"
 #include "proxy/upstream_pool.hpp"
 
 namespace minewall::proxy {
@@ -25,6 +26,7 @@ class Worker {
     ProxyState& state() { return state_; }
     UpstreamPool& pool() { return pool_; }
     IdleSessions& idle_sessions() { return idle_sessions_; }
+    RelayBuffers& relay_buffers() { return relay_buffers_; }
     std::string next_connection_id();
 
     // Opens a listening socket on this worker (before start()). Port 0 picks a free port;
@@ -44,6 +46,8 @@ class Worker {
 
     unsigned index_;
     ProxyState& state_;
+    // Before context_: coroutine frames destroyed with the context still give their leases back.
+    RelayBuffers relay_buffers_;
     asio::io_context context_{1};
     std::vector<tcp::acceptor> acceptors_;
     UpstreamPool pool_;
