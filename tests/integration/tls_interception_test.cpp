@@ -33,6 +33,35 @@ std::string minewall_ca(const MinewallProcess& proxy) {
     return proxy.dir().file("state") + "/ca/ca.pem";
 }
 
+// A keep-alive HTTPS origin (certificate from a test CA) behind one minewall worker that
+// trusts that CA and allows CONNECT to the origin's port; the web log goes to logs/web.log.
+struct BumpedKeepAliveOrigin {
+    TlsOrigin pki;
+    TlsHttpOrigin origin{pki.cert_file(), pki.key_file()};
+    TempDir logs;
+    MinewallProcess proxy;
+
+    explicit BumpedKeepAliveOrigin(const std::string& extra_config = "")
+        : proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" + extra_config +
+                    splunk_log_config(logs.file("web.log")),
+                {"--upstream-ca", pki.ca_file(), "--workers", "1"}) {}
+
+    std::string url() const { return "https://localhost:" + std::to_string(origin.port()) + "/"; }
+
+    // openssl s_client through the proxy to the origin, sending `servername` as SNI and
+    // verifying against ca_file; extra flags at the end.
+    std::vector<std::string> s_client(const std::string& servername, const std::string& ca_file,
+                                      std::vector<std::string> extra) const {
+        std::vector<std::string> argv{"openssl",     "s_client",
+                                      "-proxy",      "127.0.0.1:" + std::to_string(proxy.port()),
+                                      "-connect",    "localhost:" + std::to_string(origin.port()),
+                                      "-servername", servername,
+                                      "-CAfile",     ca_file};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        return argv;
+    }
+};
+
 }  // namespace
 
 TEST_CASE("bumps HTTPS: the client sees a leaf from minewall's CA and every request is logged") {
@@ -308,72 +337,49 @@ TEST_CASE("an SNI with a port falls back to the CONNECT host instead of failing 
 }
 
 TEST_CASE("a new bumped connection reuses the verified origin TLS connection of an earlier one") {
-    TlsOrigin pki;
-    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());
-    TempDir logs;
-    MinewallProcess proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" +
-                              splunk_log_config(logs.file("web.log")),
-                          {"--upstream-ca", pki.ca_file(), "--workers", "1"});
-    const std::string url = "https://localhost:" + std::to_string(origin.port()) + "/";
+    BumpedKeepAliveOrigin t;
     for (int i = 0; i < 3; ++i) {  // three curl processes: three client TLS connections
-        auto r = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), url});
+        auto r = curl({"--cacert", minewall_ca(t.proxy), "-x", t.proxy.proxy_url(), t.url()});
         CHECK(r.out == "hello over tls\n");
     }
-    CHECK(origin.requests_served() == 3);
-    CHECK(origin.tls_handshakes() == 1);  // one verified origin connection served all three
+    CHECK(t.origin.requests_served() == 3);
+    CHECK(t.origin.tls_handshakes() == 1);  // one verified origin connection served all three
     // ...and the later CONNECTs did not open a TCP connection just to drop it.
-    CHECK(origin.tcp_connections() == 1);
-    REQUIRE(proxy.stop() == 0);
-    auto lines = nss_log_lines(logs.file("web.log"));
+    CHECK(t.origin.tcp_connections() == 1);
+    REQUIRE(t.proxy.stop() == 0);
+    auto lines = nss_log_lines(t.logs.file("web.log"));
     REQUIRE(lines.size() == 6);
     CHECK(has_pair(lines[4], "protocol=HTTPS"));
     CHECK(has_pair(lines[4], "status=200"));
 }
 
 TEST_CASE("a spliced tunnel connects after the 200 when an idle bumped connection was pooled") {
-    TlsOrigin pki;
-    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());
-    TempDir logs;
-    MinewallProcess proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" +
-                              "tls:\n  splice_domains: [bypass.test]\n" +
-                              splunk_log_config(logs.file("web.log")),
-                          {"--upstream-ca", pki.ca_file(), "--workers", "1"});
-    auto bumped = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(),
-                        "https://localhost:" + std::to_string(origin.port()) + "/"});
+    BumpedKeepAliveOrigin t("tls:\n  splice_domains: [bypass.test]\n");
+    auto bumped = curl({"--cacert", minewall_ca(t.proxy), "-x", t.proxy.proxy_url(), t.url()});
     CHECK(bumped.out == "hello over tls\n");
     // Same CONNECT host, so the pool has a connection for it, but the SNI is on the splice
     // list: the tunnel needs its own TCP connection, opened after the 200.
     auto spliced =
-        run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
-                     "-connect", "localhost:" + std::to_string(origin.port()), "-servername",
-                     "bypass.test", "-CAfile", pki.ca_file(), "-verify_return_error", "-brief"},
-                    std::chrono::seconds(20), logs.write("empty", ""));
+        run_command(t.s_client("bypass.test", t.pki.ca_file(), {"-verify_return_error", "-brief"}),
+                    std::chrono::seconds(20), t.logs.write("empty", ""));
     CHECK(spliced.exit_code == 0);
     CHECK((spliced.err + spliced.out).find("Verification: OK") != std::string::npos);
-    CHECK(origin.tcp_connections() == 2);
-    CHECK(origin.tls_handshakes() == 2);
-    REQUIRE(proxy.stop() == 0);
-    auto lines = nss_log_lines(logs.file("web.log"));
+    CHECK(t.origin.tcp_connections() == 2);
+    CHECK(t.origin.tls_handshakes() == 2);
+    REQUIRE(t.proxy.stop() == 0);
+    auto lines = nss_log_lines(t.logs.file("web.log"));
     REQUIRE(lines.size() == 3);
     CHECK(has_pair(lines[2], "protocol=SSL"));
     CHECK(has_pair(lines[2], "serverip=127.0.0.1"));
 }
 
 TEST_CASE("SIGTERM closes an idle bumped keep-alive connection at once") {
-    TlsOrigin pki;
-    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());
-    TempDir logs;
-    MinewallProcess proxy("connect_ports: [" + std::to_string(origin.port()) + "]\n" +
-                              "client:\n  keepalive_timeout: 60s\n",
-                          {"--upstream-ca", pki.ca_file()});
+    BumpedKeepAliveOrigin t("client:\n  keepalive_timeout: 60s\n");
     // One keep-alive request, then s_client stays connected (-ign_eof) and idle.
-    ChildProcess client(
-        {"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()), "-connect",
-         "localhost:" + std::to_string(origin.port()), "-servername", "localhost", "-CAfile",
-         minewall_ca(proxy), "-ign_eof", "-quiet"},
-        logs.write("request", "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    ChildProcess client(t.s_client("localhost", minewall_ca(t.proxy), {"-ign_eof", "-quiet"}),
+                        t.logs.write("request", "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
     REQUIRE(client.wait_for_output("hello over tls", std::chrono::seconds(20)));
     auto started = std::chrono::steady_clock::now();
-    CHECK(proxy.stop() == 0);
+    CHECK(t.proxy.stop() == 0);
     CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
