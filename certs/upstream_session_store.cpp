@@ -2,52 +2,45 @@
 
 #include <openssl/ssl.h>
 
+#include <memory>
 #include <mutex>
 #include <unordered_map>
+
+#include "certs/openssl_handles.hpp"
 
 namespace minewall::certs {
 
 namespace {
 
+using SslSessionPtr = std::unique_ptr<SSL_SESSION, OpenSslFree<SSL_SESSION_free>>;
+
 class SessionStore {
   public:
     explicit SessionStore(std::size_t capacity) : capacity_(capacity) {}
-    ~SessionStore() {
-        for (auto& [key, session] : sessions_)
-            SSL_SESSION_free(session);
-    }
-    SessionStore(const SessionStore&) = delete;
-    SessionStore& operator=(const SessionStore&) = delete;
 
-    // Takes ownership of session (one reference).
-    void put(const std::string& key, SSL_SESSION* session) {
+    void put(const std::string& key, SslSessionPtr session) {
         std::lock_guard lock(mutex_);
         auto it = sessions_.find(key);
         if (it != sessions_.end()) {
-            SSL_SESSION_free(it->second);
-            it->second = session;
+            it->second = std::move(session);
             return;
         }
         // Full: drop any one entry; it only costs that origin one full handshake.
-        if (sessions_.size() >= capacity_ && !sessions_.empty()) {
-            SSL_SESSION_free(sessions_.begin()->second);
-            sessions_.erase(sessions_.begin());
-        }
-        sessions_.emplace(key, session);
+        if (sessions_.size() >= capacity_ && !sessions_.empty()) sessions_.erase(sessions_.begin());
+        sessions_.emplace(key, std::move(session));
     }
 
     // A new reference to the session for key, or null.
-    SSL_SESSION* get(const std::string& key) {
+    SslSessionPtr get(const std::string& key) {
         std::lock_guard lock(mutex_);
         auto it = sessions_.find(key);
         if (it == sessions_.end()) return nullptr;
-        if (!SSL_SESSION_is_resumable(it->second)) {
-            SSL_SESSION_free(it->second);
+        if (!SSL_SESSION_is_resumable(it->second.get())) {
             sessions_.erase(it);
             return nullptr;
         }
-        SSL_SESSION_up_ref(it->second);
-        return it->second;
+        SSL_SESSION_up_ref(it->second.get());
+        return SslSessionPtr(it->second.get());
     }
 
     std::size_t size() {
@@ -57,7 +50,7 @@ class SessionStore {
 
   private:
     std::mutex mutex_;
-    std::unordered_map<std::string, SSL_SESSION*> sessions_;
+    std::unordered_map<std::string, SslSessionPtr> sessions_;
     std::size_t capacity_;
 };
 
@@ -90,7 +83,7 @@ int on_new_session(SSL* ssl, SSL_SESSION* session) {
     auto* store = store_of(SSL_get_SSL_CTX(ssl));
     auto* key = static_cast<std::string*>(SSL_get_ex_data(ssl, key_index()));
     if (!store || !key || !SSL_SESSION_is_resumable(session)) return 0;
-    if (SSL_SESSION* copy = SSL_SESSION_dup(session)) store->put(*key, copy);
+    if (SslSessionPtr copy{SSL_SESSION_dup(session)}) store->put(*key, std::move(copy));
     return 0;  // OpenSSL keeps its reference
 }
 
@@ -108,18 +101,16 @@ std::string attach_upstream_session_store(SSL_CTX* ctx, std::size_t capacity) {
     return {};
 }
 
-void configure_upstream_session(SSL* ssl, std::string_view key) {
+void configure_upstream_session(SSL* ssl, std::string key) {
     auto* store = store_of(SSL_get_SSL_CTX(ssl));
     if (!store) return;
-    auto* owned = new std::string(key);
+    auto* owned = new std::string(std::move(key));
     if (SSL_set_ex_data(ssl, key_index(), owned) != 1) {
         delete owned;
         return;
     }
-    if (SSL_SESSION* session = store->get(*owned)) {
-        SSL_set_session(ssl, session);  // takes its own reference
-        SSL_SESSION_free(session);
-    }
+    if (auto session = store->get(*owned))
+        SSL_set_session(ssl, session.get());  // takes its own reference
 }
 
 std::size_t stored_upstream_sessions(SSL_CTX* ctx) {

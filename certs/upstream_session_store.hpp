@@ -5,7 +5,6 @@
 // SSL_CTX; OpenSSL's own client cache stores sessions it never offers, so it is not used.
 #include <cstddef>
 #include <string>
-#include <string_view>
 
 struct ssl_ctx_st;
 struct ssl_st;
@@ -20,7 +19,7 @@ std::string attach_upstream_session_store(ssl_ctx_st* ctx, std::size_t capacity 
 // Names the connection's session key (the origin name and whether it is verified: a session
 // made without verification must never stand in for a verified one) and offers the stored
 // session for it, if any. No-op when ctx has no store.
-void configure_upstream_session(ssl_st* ssl, std::string_view key);
+void configure_upstream_session(ssl_st* ssl, std::string key);
 
 // Sessions currently stored (for tests).
 std::size_t stored_upstream_sessions(ssl_ctx_st* ctx);

@@ -5,39 +5,16 @@
 #include <stdexcept>
 
 #include "policy/threat_catalog.hpp"
+#include "text/ascii_text.hpp"
 
 namespace minewall::policy {
-namespace {
-
-char lower_ascii(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool content_type_is_scannable(std::string_view content_type) {
     if (content_type.empty()) return true;
-    // Only the media type, not its parameters, lower-cased into a stack buffer (no allocation:
-    // this runs for every response). A longer one takes the allocating path, same answer.
-    std::string_view type = content_type.substr(0, content_type.find(';'));
-    char buffer[96];
-    std::string slow;
-    std::string_view ct;
-    if (type.size() <= sizeof buffer) {
-        for (std::size_t i = 0; i < type.size(); ++i)
-            buffer[i] = lower_ascii(type[i]);
-        ct = std::string_view(buffer, type.size());
-    } else {
-        slow = lower(type);
-        ct = slow;
-    }
+    // Only the media type, not its parameters, compared case-insensitively in place (no
+    // allocation: this runs for every response). Every entry below is lower case.
+    const std::string_view type = content_type.substr(0, content_type.find(';'));
     static constexpr std::string_view kScannable[] = {"text/html",
                                                       "application/xhtml+xml",
                                                       "text/javascript",
@@ -50,8 +27,10 @@ bool content_type_is_scannable(std::string_view content_type) {
                                                       "application/octet-stream",
                                                       "text/plain",
                                                       "binary/octet-stream"};
-    return std::any_of(std::begin(kScannable), std::end(kScannable),
-                       [&](std::string_view s) { return ct.find(s) != std::string_view::npos; });
+    return std::any_of(std::begin(kScannable), std::end(kScannable), [&](std::string_view s) {
+        return std::search(type.begin(), type.end(), s.begin(), s.end(),
+                           [](char a, char b) { return text::to_lower(a) == b; }) != type.end();
+    });
 }
 
 ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,
@@ -110,7 +89,7 @@ Detection ContentScanner::feed(std::string_view chunk) {
         wasm_.feed(chunk);
         if (wasm_.state() == WasmReadState::Done) {
             if (auto name = miner_wasm_export(wasm_.exports())) {
-                bool randomx = lower(*name).find("randomx") != std::string::npos;
+                bool randomx = text::to_lower(*name).find("randomx") != std::string::npos;
                 return result_ = {ScanStatus::Match,
                                   randomx ? "CoinMiner.WASM.RandomX"
                                           : std::string(threat::kWasmCryptoNight),

@@ -51,7 +51,7 @@ class ContentScanner {
     char carry_[kMaxCarry];  // tail of the previous chunks (longest signature - 1 bytes)
     std::size_t carry_len_ = 0;
     std::bitset<kMaxSignatures> seen_;
-    std::vector<int> hits_;  // scratch for RegexSet results
+    std::vector<int> hits_;  // scratch for LiteralSet match results
     WasmExportReader wasm_;
     Detection result_{ScanStatus::NeedMore, {}, {}};
 };

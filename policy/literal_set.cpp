@@ -1,26 +1,21 @@
 #include "policy/literal_set.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
+
+#include "text/ascii_text.hpp"
 
 namespace minewall::policy {
 namespace {
 
 // Byte class for the shift table: ASCII folded to lower case; every other byte (0x80-0xFF)
 // joins NUL in class 0. A filter only: candidates are compared on the real bytes.
-constexpr unsigned fold_class(unsigned char c) {
-    if (c >= 0x80) return 0;
-    if (c >= 'A' && c <= 'Z') return c - 'A' + 'a';
-    return c;
+unsigned fold_class(unsigned char c) {
+    return c >= 0x80 ? 0 : static_cast<unsigned char>(text::to_lower(static_cast<char>(c)));
 }
 
-constexpr std::uint16_t pair_index(unsigned char a, unsigned char b) {
+std::uint16_t pair_index(unsigned char a, unsigned char b) {
     return static_cast<std::uint16_t>((fold_class(a) << 7) | fold_class(b));
-}
-
-constexpr unsigned char ascii_lower(unsigned char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
 }
 
 constexpr std::size_t kPairs = 128 * 128;  // 16 KiB shift table
@@ -60,13 +55,9 @@ void LiteralSet::compile() {
 
 bool LiteralSet::occurs_at(const Literal& lit, std::string_view text, std::size_t start) const {
     if (text.size() - start < lit.bytes.size()) return false;
-    const char* t = text.data() + start;
-    if (lit.case_sensitive) return std::memcmp(t, lit.bytes.data(), lit.bytes.size()) == 0;
-    for (std::size_t k = 0; k < lit.bytes.size(); ++k)
-        if (ascii_lower(static_cast<unsigned char>(t[k])) !=
-            ascii_lower(static_cast<unsigned char>(lit.bytes[k])))
-            return false;
-    return true;
+    const std::string_view candidate = text.substr(start, lit.bytes.size());
+    return lit.case_sensitive ? candidate == lit.bytes
+                              : minewall::text::iequals(candidate, lit.bytes);
 }
 
 // Calls found(index) for every occurrence; found returns false to stop the scan.

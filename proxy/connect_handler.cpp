@@ -37,8 +37,10 @@ awaitable<void> serve_block_page_in_tls(ClientConnection& client, TlsInterceptio
         co_await inspect_tunnel_start(client, policy, facts, TunnelStart::tls_or_other);
     rec.sni = inspection.sni;
     if (!inspection.client_hello) co_return;  // not TLS: nothing to show, just close
-    BumpOrigin blocked{std::nullopt, true};   // named: g++ 12 mishandles temporaries in co_await
-    co_await bump_tunnel(client, tls, authority, inspection.sni, std::move(blocked), rec);
+    // Named, not temporaries: g++ 12 mishandles those in co_await expressions.
+    const std::string name = bump_name(authority.host, inspection.sni);
+    BumpOrigin blocked{std::nullopt, true};
+    co_await bump_tunnel(client, tls, authority, name, inspection.sni, std::move(blocked), rec);
 }
 
 }  // namespace
@@ -131,13 +133,11 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         auto connected = co_await connect_upstream(*authority, cfg.upstream.connect_timeout, state);
         if (!connected.connection) {
             spdlog::info("[{}] CONNECT {}: {}", client.id, rec.url, connected.detail);
-            const char* title = connected.status() == 504   ? "Gateway Timeout"
-                                : connected.status() == 508 ? "Loop Detected"
-                                                            : "Bad Gateway";
-            auto page10 = prepare_error(rec,
-                                        ErrorDetails{connected.status(), title, rec.host,
-                                                     connected.detail, txn.transaction_id()},
-                                        accept);
+            auto page10 = prepare_error(
+                rec,
+                ErrorDetails{connected.status(), upstream_error_title(connected.status()), rec.host,
+                             connected.detail, txn.transaction_id()},
+                accept);
             co_await send_generated_response(client, page10, refuse, rec);
             co_return;
         }
@@ -189,7 +189,8 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         if (bump) {
             rec.protocol = "HTTP_PROXY";  // the requests inside get their own HTTPS records
             BumpOrigin origin{std::move(upstream), false};  // named, see serve_block_page_in_tls
-            co_await bump_tunnel(client, *tls, *authority, inspection.sni, std::move(origin), rec);
+            co_await bump_tunnel(client, *tls, *authority, leaf_name, inspection.sni,
+                                 std::move(origin), rec);
             co_return;
         }
     }

@@ -59,4 +59,17 @@ GeneratedResponse render_error_response(const ErrorDetails& d, bool wants_html) 
     return r;
 }
 
+const char* upstream_error_title(int status) {
+    switch (status) {
+        case 400:
+            return "Bad Request";
+        case 504:
+            return "Gateway Timeout";
+        case 508:
+            return "Loop Detected";
+        default:
+            return "Bad Gateway";
+    }
+}
+
 }  // namespace minewall::proxy

@@ -32,4 +32,8 @@ bool accepts_html(std::string_view accept_header);
 
 std::string html_escape(std::string_view text);
 
+// The reason phrase of the statuses a failed origin or request produces (400, 504, 508);
+// "Bad Gateway" for any other.
+const char* upstream_error_title(int status);
+
 }  // namespace minewall::proxy

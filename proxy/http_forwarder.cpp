@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 
 #include "policy/snapshot.hpp"
 #include "proxy/block_page.hpp"
@@ -11,6 +10,7 @@
 #include "proxy/client_response.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/proxy_state.hpp"
+#include "proxy/stream_deadline.hpp"
 #include "proxy/transaction_scope.hpp"
 #include "proxy/tunnel_inspection.hpp"
 #include "proxy/tunnel_relay.hpp"
@@ -20,8 +20,6 @@
 #include "text/ascii_text.hpp"
 
 namespace minewall::proxy {
-
-using namespace boost::asio::experimental::awaitable_operators;
 
 namespace {
 
@@ -59,19 +57,6 @@ awaitable<bool> forward_interim(ClientConnection& client, const http::response_h
     client.stream->transport().expires_after(client.config->client.body_idle_timeout);
     auto [ec, n] = co_await http::async_write_header(*client.stream, sr, use_tuple);
     co_return !ec;
-}
-
-const char* title_for(int status) {
-    switch (status) {
-        case 400:
-            return "Bad Request";
-        case 504:
-            return "Gateway Timeout";
-        case 508:
-            return "Loop Detected";
-        default:
-            return "Bad Gateway";
-    }
 }
 
 // Where the request goes: the absolute-form URL of a proxy request, or the tunnel's authority
@@ -368,10 +353,11 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         if (!acquired.connection) {
             spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, acquired.detail);
             error_options.keep_alive = wants_keep_alive && !request_has_body && !state.draining;
-            auto page = prepare_error(rec,
-                                      ErrorDetails{acquired.status(), title_for(acquired.status()),
-                                                   rec.host, acquired.detail, txn.transaction_id()},
-                                      accept);
+            auto page = prepare_error(
+                rec,
+                ErrorDetails{acquired.status(), upstream_error_title(acquired.status()), rec.host,
+                             acquired.detail, txn.transaction_id()},
+                accept);
             bool sent = co_await send_generated_response(client, page, error_options, rec);
             co_return sent&& error_options.keep_alive;
         }
@@ -421,10 +407,10 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                 reason = "the origin stopped accepting the request: " + sent.error.message();
             }
             if (status == 0) co_return;
-            auto page = prepare_error(
-                rec,
-                ErrorDetails{status, title_for(status), rec.host, reason, txn.transaction_id()},
-                accept);
+            auto page = prepare_error(rec,
+                                      ErrorDetails{status, upstream_error_title(status), rec.host,
+                                                   reason, txn.transaction_id()},
+                                      accept);
             co_await send_generated_response(client, page, error_options, rec);
         };
 
@@ -436,11 +422,10 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                 co_await report_body_failure({RelayOutcome::Failure::WriteError, ec, 0});
                 co_return false;
             }
-            asio::steady_timer wait(co_await asio::this_coro::executor, expect_continue_wait);
-            auto first =
-                co_await (up.transport().socket().async_wait(tcp::socket::wait_read, use_tuple) ||
-                          wait.async_wait(use_tuple));
-            if (first.index() == 1) {
+            StreamDeadline wait(up.transport(), expect_continue_wait);
+            auto [wait_ec] =
+                co_await up.transport().socket().async_wait(tcp::socket::wait_read, use_tuple);
+            if (wait_ec && wait.expired()) {
                 // The origin is silent: tell the client to go ahead ourselves.
                 http::response<http::empty_body> go_ahead{http::status::continue_, 11};
                 if (!co_await forward_interim(client, go_ahead.base())) co_return false;
@@ -484,7 +469,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                 spdlog::info("[{}] {} {}: {}", client.id, rec.method, rec.url, reason);
                 auto page = prepare_error(
                     rec,
-                    ErrorDetails{timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway",
+                    ErrorDetails{timeout ? 504 : 502, upstream_error_title(timeout ? 504 : 502),
                                  rec.host, reason, txn.transaction_id()},
                     accept);
                 co_await send_generated_response(client, page, error_options, rec);

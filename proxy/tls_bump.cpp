@@ -206,11 +206,11 @@ std::string bump_name(const std::string& connect_host, const std::string& sni) {
 }
 
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
-                            const Authority& authority, const std::string& sni, BumpOrigin origin,
+                            const Authority& authority, const std::string& name,
+                            const std::string& sni, BumpOrigin origin,
                             weblog::WebRecord& connect_record) {
     ProxyState& state = client.worker.state();
     const auto& cfg = *client.config;
-    const std::string name = bump_name(authority.host, sni);
     if (!sni.empty() && name != sni)
         spdlog::info("[{}] SNI '{}' is not a host name: using the CONNECT host {}", client.id, sni,
                      name);

@@ -34,8 +34,10 @@ struct BumpOrigin {
 // toward `origin`. handle_connect looks there before opening a TCP connection of its own.
 std::string bump_pool_key(const std::string& name, const Authority& origin);
 
+// name: bump_name(authority.host, sni), which the caller has already worked out.
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
-                            const Authority& authority, const std::string& sni, BumpOrigin origin,
+                            const Authority& authority, const std::string& name,
+                            const std::string& sni, BumpOrigin origin,
                             weblog::WebRecord& connect_record);
 
 }  // namespace minewall::proxy

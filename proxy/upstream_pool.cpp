@@ -40,7 +40,9 @@ std::optional<UpstreamConnection> UpstreamPool::take(const std::string& key) {
 
 const UpstreamConnection* UpstreamPool::peek(const std::string& key) const {
     auto it = idle_.find(key);
-    if (it == idle_.end() || it->second.empty()) return nullptr;
+    // Newest first: when the newest has expired, so have the others.
+    if (it == idle_.end() || it->second.empty() || it->second.front().expires <= Clock::now())
+        return nullptr;
     return &it->second.front().connection;
 }
 

@@ -25,8 +25,9 @@ class UpstreamPool {
     // A live idle connection for key, or nullopt. Expired and dead ones are dropped.
     std::optional<UpstreamConnection> take(const std::string& key);
 
-    // The newest idle connection for key without taking it (not checked for liveness: take()
-    // does that), or nullptr. Lets a caller skip opening a connection it would not use.
+    // The newest unexpired idle connection for key without taking it (not checked for
+    // liveness: take() does that), or nullptr. Lets a caller skip opening a connection it would not
+    // use.
     const UpstreamConnection* peek(const std::string& key) const;
 
     void give_back(const std::string& key, UpstreamConnection connection,
