@@ -156,7 +156,7 @@ TEST_CASE("refuses CONNECT to a mining pool domain with 403 when not interceptin
 
 TEST_CASE("shows the block page inside TLS for a blocked HTTPS host when intercepting") {
     MinewallProcess proxy("log_level: info\n");
-    auto ca = proxy.dir().file("state") + "/ca/ca.pem";
+    auto ca = proxy.ca_file();
     auto r = curl({"--cacert", ca, "-x", proxy.proxy_url(), "-H", "Accept: text/html", "-w",
                    "\n%{http_code}", "https://coinhive.com/lib/coinhive.min.js"});
     CHECK(r.exit_code == 0);

@@ -29,10 +29,6 @@ bool has_json_pair(const std::string& line, const std::string& key, const std::s
     return line.find("\"" + key + "\":\"" + value + "\"") != std::string::npos;
 }
 
-std::string minewall_ca(const MinewallProcess& proxy) {
-    return proxy.dir().file("state") + "/ca/ca.pem";
-}
-
 // A keep-alive HTTPS origin (certificate from a test CA) behind one minewall worker that
 // trusts that CA and allows CONNECT to the origin's port; the web log goes to logs/web.log.
 struct BumpedKeepAliveOrigin {
@@ -69,7 +65,7 @@ TEST_CASE("bumps HTTPS: the client sees a leaf from minewall's CA and every requ
     TempDir logs;
     MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
     // Two requests: keep-alive inside the bumped connection reuses one TLS session.
-    auto r = curl({"-v", "--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-o", "/dev/null",
+    auto r = curl({"-v", "--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-o", "/dev/null",
                    "-o", "/dev/null", "-w", "%{http_code} %{num_connects}\n",
                    origin.url("localhost", "/first"), origin.url("localhost", "/second")});
     CHECK(r.exit_code == 0);
@@ -90,7 +86,7 @@ TEST_CASE("a CONNECT to an IP address gets a leaf with an IP SAN") {
     TlsOrigin origin;
     TempDir logs;
     MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
-    auto r = curl({"-v", "--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-o", "/dev/null",
+    auto r = curl({"-v", "--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-o", "/dev/null",
                    "-w", "%{http_code}", origin.url("127.0.0.1")});
     CHECK(r.out == "200");
     CHECK(r.err.find("matched cert's IP address") != std::string::npos);
@@ -103,7 +99,7 @@ TEST_CASE("openssl s_client through the proxy verifies minewall's leaf") {
     auto r =
         run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
                      "-connect", "localhost:" + std::to_string(origin.port()), "-servername",
-                     "localhost", "-CAfile", minewall_ca(proxy), "-verify_return_error", "-brief"},
+                     "localhost", "-CAfile", proxy.ca_file(), "-verify_return_error", "-brief"},
                     std::chrono::seconds(20), logs.write("empty", ""));
     CHECK(r.exit_code == 0);
     CHECK((r.err + r.out).find("Verification: OK") != std::string::npos);
@@ -128,7 +124,7 @@ TEST_CASE("an origin with an expired certificate gets a 502 inside TLS naming th
     TlsOrigin origin(TlsOrigin::Certificate::Expired);
     TempDir logs;
     MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
-    auto r = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
+    auto r = curl({"--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
                    origin.url("localhost")});
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("502 Bad Gateway") == 0);
@@ -140,7 +136,7 @@ TEST_CASE("an origin whose certificate names another host gets a 502 inside TLS"
     TlsOrigin origin(TlsOrigin::Certificate::WrongHost);
     TempDir logs;
     MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
-    auto r = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
+    auto r = curl({"--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
                    origin.url("localhost")});
     CHECK(r.out.find("502 Bad Gateway") == 0);
     CHECK(r.out.find("certificate") != std::string::npos);
@@ -151,7 +147,7 @@ TEST_CASE("an origin signed by an unknown CA is not trusted") {
     TlsOrigin origin;
     TempDir logs;
     MinewallProcess proxy(config_for(origin, logs));  // no --upstream-ca
-    auto r = curl({"--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
+    auto r = curl({"--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-w", "\n%{http_code}",
                    origin.url("localhost")});
     CHECK(r.out.substr(r.out.size() - 3) == "502");
 }
@@ -283,7 +279,7 @@ TEST_CASE("stratum spoken inside a bumped TLS tunnel is recognised and cut") {
     auto r =
         run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
                      "-connect", "localhost:" + std::to_string(pool.port()), "-servername",
-                     "localhost", "-CAfile", minewall_ca(proxy), "-verify_return_error", "-quiet"},
+                     "localhost", "-CAfile", proxy.ca_file(), "-verify_return_error", "-quiet"},
                     std::chrono::seconds(20), login);
     CHECK(r.out.find("HTTP/1.1 400") == std::string::npos);  // not answered as bad HTTP
     REQUIRE(proxy.stop() == 0);
@@ -300,7 +296,7 @@ TEST_CASE("bumped requests record ALPN, TLS versions and HTTP versions") {
     TlsOrigin origin;
     TempDir logs;
     MinewallProcess proxy(json_log_config(origin, logs), {"--upstream-ca", origin.ca_file()});
-    auto r = curl({"--http1.1", "--cacert", minewall_ca(proxy), "-x", proxy.proxy_url(), "-o",
+    auto r = curl({"--http1.1", "--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-o",
                    "/dev/null", "-w", "%{http_code}", origin.url("localhost")});
     CHECK(r.out == "200");
     REQUIRE(proxy.stop() == 0);
@@ -327,7 +323,7 @@ TEST_CASE("an SNI with a port falls back to the CONNECT host instead of failing 
     auto r =
         run_command({"openssl", "s_client", "-proxy", "127.0.0.1:" + std::to_string(proxy.port()),
                      "-connect", authority, "-servername", authority, "-verify_hostname",
-                     "localhost", "-CAfile", minewall_ca(proxy), "-verify_return_error", "-brief"},
+                     "localhost", "-CAfile", proxy.ca_file(), "-verify_return_error", "-brief"},
                     std::chrono::seconds(20), logs.write("empty", ""));
     CHECK(r.exit_code == 0);
     CHECK((r.err + r.out).find("Verification: OK") != std::string::npos);
@@ -339,7 +335,7 @@ TEST_CASE("an SNI with a port falls back to the CONNECT host instead of failing 
 TEST_CASE("a new bumped connection reuses the verified origin TLS connection of an earlier one") {
     BumpedKeepAliveOrigin t;
     for (int i = 0; i < 3; ++i) {  // three curl processes: three client TLS connections
-        auto r = curl({"--cacert", minewall_ca(t.proxy), "-x", t.proxy.proxy_url(), t.url()});
+        auto r = curl({"--cacert", t.proxy.ca_file(), "-x", t.proxy.proxy_url(), t.url()});
         CHECK(r.out == "hello over tls\n");
     }
     CHECK(t.origin.requests_served() == 3);
@@ -355,7 +351,7 @@ TEST_CASE("a new bumped connection reuses the verified origin TLS connection of 
 
 TEST_CASE("a spliced tunnel connects after the 200 when an idle bumped connection was pooled") {
     BumpedKeepAliveOrigin t("tls:\n  splice_domains: [bypass.test]\n");
-    auto bumped = curl({"--cacert", minewall_ca(t.proxy), "-x", t.proxy.proxy_url(), t.url()});
+    auto bumped = curl({"--cacert", t.proxy.ca_file(), "-x", t.proxy.proxy_url(), t.url()});
     CHECK(bumped.out == "hello over tls\n");
     // Same CONNECT host, so the pool has a connection for it, but the SNI is on the splice
     // list: the tunnel needs its own TCP connection, opened after the 200.
@@ -376,7 +372,7 @@ TEST_CASE("a spliced tunnel connects after the 200 when an idle bumped connectio
 TEST_CASE("SIGTERM closes an idle bumped keep-alive connection at once") {
     BumpedKeepAliveOrigin t("client:\n  keepalive_timeout: 60s\n");
     // One keep-alive request, then s_client stays connected (-ign_eof) and idle.
-    ChildProcess client(t.s_client("localhost", minewall_ca(t.proxy), {"-ign_eof", "-quiet"}),
+    ChildProcess client(t.s_client("localhost", t.proxy.ca_file(), {"-ign_eof", "-quiet"}),
                         t.logs.write("request", "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"));
     REQUIRE(client.wait_for_output("hello over tls", std::chrono::seconds(20)));
     auto started = std::chrono::steady_clock::now();

@@ -175,8 +175,7 @@ TEST_CASE("relays a wss:// WebSocket inside a bumped connection") {
     TlsWebSocketOrigin origin(pki);
     TempDir logs;
     MinewallProcess proxy(wss_config(origin.port(), logs), {"--upstream-ca", pki.ca_file()});
-    auto r = wss_echo(proxy.port(), origin.port(), proxy.dir().file("state") + "/ca/ca.pem",
-                      "{\"chat\":\"hello\"}");
+    auto r = wss_echo(proxy.port(), origin.port(), proxy.ca_file(), "{\"chat\":\"hello\"}");
     CHECK(r.handshake_ok);
     CHECK(r.echoed == "{\"chat\":\"hello\"}");
     REQUIRE(proxy.stop() == 0);
@@ -192,7 +191,7 @@ TEST_CASE(
     TlsWebSocketOrigin origin(pki);
     TempDir logs;
     MinewallProcess proxy(wss_config(origin.port(), logs), {"--upstream-ca", pki.ca_file()});
-    auto r = wss_echo(proxy.port(), origin.port(), proxy.dir().file("state") + "/ca/ca.pem",
+    auto r = wss_echo(proxy.port(), origin.port(), proxy.ca_file(),
                       "{\"type\":\"auth\",\"params\":{\"site_key\":"
                       "\"pWQrP3qRgJ5BLG5rWY3B5vZZ1rGW5gFi\",\"type\":\"anonymous\",\"user\":null,"
                       "\"goal\":0}}");

@@ -13,11 +13,9 @@ std::string minewall_binary() {
 MinewallProcess::MinewallProcess(const std::string& config_yaml,
                                  std::vector<std::string> extra_args, std::string state_dir) {
     config_path_ = dir_.write("minewall.yaml", config_yaml);
-    std::vector<std::string> argv = {
-        minewall_binary(), "run",
-        "--config",        config_path_,
-        "--listen",        "127.0.0.1:0",
-        "--state-dir",     state_dir.empty() ? dir_.file("state") : state_dir};
+    state_dir_ = state_dir.empty() ? dir_.file("state") : state_dir;
+    std::vector<std::string> argv = {minewall_binary(), "run",         "--config",    config_path_,
+                                     "--listen",        "127.0.0.1:0", "--state-dir", state_dir_};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<ChildProcess>(argv);
     auto text = process_->wait_for_output("ready (instance", std::chrono::seconds(20));

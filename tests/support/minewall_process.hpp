@@ -22,6 +22,8 @@ class MinewallProcess {
     std::string proxy_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     const std::string& config_path() const { return config_path_; }
     const TempDir& dir() const { return dir_; }
+    // The CA minewall created in its state directory (clients trust it to accept bumped TLS).
+    std::string ca_file() const { return state_dir_ + "/ca/ca.pem"; }
     ChildProcess& process() { return *process_; }
     std::string log() const { return process_->stderr_text() + process_->stdout_text(); }
 
@@ -31,6 +33,7 @@ class MinewallProcess {
   private:
     TempDir dir_;
     std::string config_path_;
+    std::string state_dir_;
     std::unique_ptr<ChildProcess> process_;
     std::uint16_t port_ = 0;
 };

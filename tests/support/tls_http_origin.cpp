@@ -1,12 +1,11 @@
 #include "tests/support/tls_http_origin.hpp"
 
-#include <sys/socket.h>
-
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -26,12 +25,14 @@ struct TlsHttpOrigin::Impl {
     std::atomic<std::uint64_t> handshakes{0};
     std::atomic<std::uint64_t> requests{0};
     std::mutex mutex;
-    std::vector<int> open_fds;  // shut down at the end so blocked reads return
+    // Every connection's stream lives until the destructor, which shuts the sockets down so
+    // blocked reads return (a socket closed earlier keeps its object, so no fd is reused).
+    using Stream = asio::ssl::stream<asio::ip::tcp::socket>;
+    std::vector<std::shared_ptr<Stream>> streams;
     std::vector<std::thread> connections;
     std::thread accept_thread;
 
-    void serve(asio::ip::tcp::socket socket) {
-        asio::ssl::stream<asio::ip::tcp::socket> stream(std::move(socket), tls);
+    void serve(Stream& stream) {
         boost::system::error_code ec;
         stream.handshake(asio::ssl::stream_base::server, ec);
         if (ec) return;
@@ -59,10 +60,10 @@ struct TlsHttpOrigin::Impl {
             acceptor.accept(socket, ec);
             if (ec || stopping) return;
             ++accepted;
+            auto stream = std::make_shared<Stream>(std::move(socket), tls);
             std::lock_guard lock(mutex);
-            open_fds.push_back(socket.native_handle());
-            connections.emplace_back(
-                [this, s = std::move(socket)]() mutable { serve(std::move(s)); });
+            streams.push_back(stream);
+            connections.emplace_back([this, stream] { serve(*stream); });
         }
     }
 };
@@ -82,8 +83,8 @@ TlsHttpOrigin::~TlsHttpOrigin() {
     wake.connect(impl_->acceptor.local_endpoint(), ignored);
     impl_->accept_thread.join();
     std::lock_guard lock(impl_->mutex);
-    for (int fd : impl_->open_fds)
-        ::shutdown(fd, SHUT_RDWR);
+    for (auto& stream : impl_->streams)
+        stream->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     for (auto& t : impl_->connections)
         t.join();
 }
