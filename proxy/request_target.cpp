@@ -6,16 +6,11 @@
 #include <cctype>
 #include <charconv>
 
+#include "text/ascii_text.hpp"
+
 namespace minewall::proxy {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool is_ipv6_literal(std::string_view s) {
     if (s.empty() || s.size() >= INET6_ADDRSTRLEN) return false;
@@ -87,7 +82,7 @@ std::optional<Authority> parse_authority(std::string_view text, std::uint16_t de
             return std::nullopt;
         result.port = static_cast<std::uint16_t>(port);
     }
-    result.host = lower(host);
+    result.host = text::to_lower(host);
     if (!result.host.empty() && result.host.back() == '.') result.host.pop_back();
     if (result.host.empty()) return std::nullopt;
     return result;
@@ -97,7 +92,7 @@ std::optional<AbsoluteTarget> parse_absolute_target(std::string_view target) {
     auto scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return std::nullopt;
     AbsoluteTarget result;
-    result.scheme = lower(target.substr(0, scheme_end));
+    result.scheme = text::to_lower(target.substr(0, scheme_end));
     std::uint16_t default_port = 0;
     if (result.scheme == "http")
         default_port = 80;

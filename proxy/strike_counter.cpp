@@ -23,7 +23,7 @@ std::chrono::milliseconds StrikeCounter::penalty_left(std::string_view key,
                                                       Clock::time_point now) const {
     std::lock_guard lock(mutex_);
     if (keys_.empty()) return {};
-    auto it = keys_.find(std::string(key));
+    auto it = keys_.find(key);
     if (it == keys_.end() || it->second.penalty_until <= now) return {};
     return std::chrono::ceil<std::chrono::milliseconds>(it->second.penalty_until - now);
 }

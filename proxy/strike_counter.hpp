@@ -1,9 +1,10 @@
 #pragma once
 // Counts strikes (failures) per key within a sliding window; `strikes` of them within `window`
 // put the key in a penalty period (pinned-app relief: splice the host; failed proxy logins:
-// refuse the client). Pure and thread-safe: one mutex, touched only on failures and checks of
-// keys that failed before. Keys with nothing recent are pruned so random keys cannot pile up.
+// refuse the client). Pure and thread-safe: one mutex; a check takes it briefly and allocates
+// nothing. Keys with nothing recent are pruned so random keys cannot pile up.
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -39,8 +40,16 @@ class StrikeCounter {
     };
     void prune(Clock::time_point now, std::chrono::milliseconds window);
 
+    // Transparent, so checks look a string_view up without building a std::string.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const {
+            return std::hash<std::string_view>{}(key);
+        }
+    };
+
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, KeyState> keys_;
+    std::unordered_map<std::string, KeyState, KeyHash, std::equal_to<>> keys_;
     Clock::time_point next_prune_{};
 };
 

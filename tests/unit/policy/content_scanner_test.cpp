@@ -112,6 +112,15 @@ TEST_CASE("scannable content types") {
     CHECK_FALSE(content_type_is_scannable("video/mp4"));
 }
 
+TEST_CASE("content types are compared case-insensitively, parameters ignored") {
+    CHECK(content_type_is_scannable("Text/HTML; charset=UTF-8"));
+    CHECK(content_type_is_scannable("APPLICATION/OCTET-STREAM"));
+    CHECK(content_type_is_scannable("application/x-javascript;charset=utf-8"));
+    CHECK_FALSE(content_type_is_scannable("IMAGE/PNG"));
+    CHECK_FALSE(content_type_is_scannable("image/png; name=\"text/html\""));
+    CHECK_FALSE(content_type_is_scannable("text/htm"));
+}
+
 TEST_CASE("finds every strong signature whatever the chunk sizes (carry across many chunks)") {
     const auto& sigs = builtin_browser_miner_signatures();
     for (std::size_t i = 0; i < sigs.size(); ++i) {

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "policy/browser_miner_signatures.hpp"
-#include "policy/content_scanner.hpp"
 #include "policy/regex_set.hpp"
 
 using namespace minewall::policy;
@@ -194,13 +193,4 @@ TEST_CASE("browser-miner signatures: literal scan gives the same result as the R
         CHECK(got == want);
         CHECK(std::find(got.begin(), got.end(), static_cast<int>(i)) != got.end());
     }
-}
-
-TEST_CASE("content types are compared case-insensitively, parameters ignored") {
-    CHECK(content_type_is_scannable("Text/HTML; charset=UTF-8"));
-    CHECK(content_type_is_scannable("APPLICATION/OCTET-STREAM"));
-    CHECK(content_type_is_scannable("application/x-javascript;charset=utf-8"));
-    CHECK_FALSE(content_type_is_scannable("IMAGE/PNG"));
-    CHECK_FALSE(content_type_is_scannable("image/png; name=\"text/html\""));
-    CHECK_FALSE(content_type_is_scannable("text/htm"));
 }
