@@ -31,7 +31,10 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
             body.data = scratch.data();
             body.size = scratch.size();
             input.transport().expires_after(read_timeout);
-            auto [ec, n] = co_await http::async_read(input, input_buffer, parser, use_tuple);
+            // Whatever has arrived is passed on at once (read_some, not read): waiting to fill
+            // the buffer would hold back a stream that trickles (server-sent events, progress
+            // output, a long poll) until 64 KiB had gathered.
+            auto [ec, n] = co_await http::async_read_some(input, input_buffer, parser, use_tuple);
             if (ec == http::error::need_buffer) ec = {};
             if (ec) {
                 outcome.failure = classify_read_error(ec);
@@ -41,6 +44,9 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
             body.size = scratch.size() - body.size;
             body.data = scratch.data();
             body.more = !parser.is_done();
+            // A read that only completed framing (a chunk header, say) has nothing to pass on,
+            // and an empty piece would go out as the chunked body's last chunk.
+            if (body.size == 0 && body.more) continue;
         } else {
             body.data = nullptr;
             body.size = 0;

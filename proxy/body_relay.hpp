@@ -18,8 +18,9 @@ struct RelayOutcome {
     bool ok() const { return failure == Failure::None; }
 };
 
-// Relays the rest of the message: writes the header if the serializer has not yet, then body
-// chunks as they arrive. Each read/write gets its own timeout (an idle timeout, not a total).
+// Relays the rest of the message: writes the header if the serializer has not yet (together
+// with the first body bytes), then body chunks as they arrive, each as soon as it arrives. Each
+// read/write gets its own timeout (an idle timeout, not a total).
 template <bool isRequest>
 awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_buffer,
                                    http::parser<isRequest, http::buffer_body>& parser,

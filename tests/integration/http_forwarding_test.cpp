@@ -2,6 +2,7 @@
 
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/origin_server.hpp"
+#include "tests/support/raw_client.hpp"
 
 using namespace minewall::testing;
 
@@ -72,6 +73,24 @@ TEST_CASE("relays a chunked response") {
     for (int i = 0; i < 40; ++i)
         expected += "chunk " + std::to_string(i) + "\n";
     CHECK(r.out.substr(r.out.size() - expected.size()) == expected);
+}
+
+TEST_CASE("passes each piece of a streamed response on as it arrives") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    RawConnection client(proxy.port());
+    client.send("GET " + origin.url("/held") +
+                " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(origin.port()) + "\r\n\r\n");
+    // The origin sends its second event only once the test lets it, i.e. after the first has
+    // reached the client: a proxy that buffers the body never shows the first.
+    const std::string first = client.read_until("data: first");
+    CHECK(first.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(first.find("data: first") != std::string::npos);
+    CHECK(first.find("data: second") == std::string::npos);
+    origin.release_held();
+    const std::string all = client.read_until("\r\n0\r\n\r\n");
+    CHECK(all.find("data: second") != std::string::npos);
+    CHECK(all.find("\r\n0\r\n\r\n") != std::string::npos);
 }
 
 TEST_CASE("re-frames a close-delimited response as chunked for HTTP/1.1 clients") {

@@ -5,6 +5,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <charconv>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -45,6 +46,9 @@ struct OriginServer::Impl {
     std::mutex routes_mutex;
     std::vector<std::string> websocket_messages;
     std::map<std::string, std::pair<std::string, std::string>> routes;  // path -> type, body
+    std::mutex held_mutex;
+    std::condition_variable held_cv;
+    bool held_released = false;
 
     std::optional<std::pair<std::string, std::string>> custom_route(const std::string& target) {
         std::lock_guard lock(routes_mutex);
@@ -101,6 +105,28 @@ struct OriginServer::Impl {
                     std::string chunk = "chunk " + std::to_string(i) + "\n";
                     asio::write(*socket, http::make_chunk(asio::buffer(chunk)), ec);
                 }
+                asio::write(*socket, http::make_chunk_last(), ec);
+                if (ec || !keep_alive) return;
+                continue;
+            }
+            if (target == "/held") {
+                // An event stream whose second event waits for the test: a proxy that buffers
+                // the body shows nothing of it until then.
+                http::response<http::empty_body> res{http::status::ok, 11};
+                res.set(http::field::content_type, "text/event-stream");
+                res.chunked(true);
+                res.keep_alive(keep_alive);
+                http::response_serializer<http::empty_body> sr{res};
+                http::write_header(*socket, sr, ec);
+                std::string first = "data: first\n\n";
+                asio::write(*socket, http::make_chunk(asio::buffer(first)), ec);
+                {
+                    std::unique_lock lock(held_mutex);
+                    held_cv.wait_for(lock, std::chrono::seconds(30),
+                                     [this] { return held_released || stopping.load(); });
+                }
+                std::string second = "data: second\n\n";
+                asio::write(*socket, http::make_chunk(asio::buffer(second)), ec);
                 asio::write(*socket, http::make_chunk_last(), ec);
                 if (ec || !keep_alive) return;
                 continue;
@@ -190,6 +216,7 @@ OriginServer::OriginServer() : impl_(std::make_unique<Impl>()) {
 
 OriginServer::~OriginServer() {
     impl_->stopping = true;
+    release_held();
     boost::system::error_code ec;
     // Wake the blocking accept with a connection of our own, then close everything.
     {
@@ -222,6 +249,14 @@ void OriginServer::add_route(const std::string& path, const std::string& content
 std::vector<std::string> OriginServer::websocket_messages() const {
     std::lock_guard lock(impl_->routes_mutex);
     return impl_->websocket_messages;
+}
+
+void OriginServer::release_held() {
+    {
+        std::lock_guard lock(impl_->held_mutex);
+        impl_->held_released = true;
+    }
+    impl_->held_cv.notify_all();
 }
 
 std::uint64_t OriginServer::connections_accepted() const {

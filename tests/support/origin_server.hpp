@@ -9,6 +9,8 @@
 //   /big?bytes=N           N bytes of a fixed pattern, with Content-Length
 //   /trickle?bytes=N&pause_ms=P   /big's body in 64 KiB pieces, P ms apart
 //   /slow?ms=N             waits N ms before answering
+//   /held                  text/event-stream, chunked: "data: first" at once, "data: second"
+//                          and the end only after release_held() (or 30 s)
 //   /status/NNN            an empty response with that status
 //   /ws                    a WebSocket echo
 // It can also serve TLS (see origin_tls in later tests) — plain only here.
@@ -36,6 +38,9 @@ class OriginServer {
 
     // Messages the /ws echo endpoint (a WebSocket) received.
     std::vector<std::string> websocket_messages() const;
+
+    // Lets every /held response (now and later) finish.
+    void release_held();
 
     std::uint64_t connections_accepted() const;
     std::uint64_t requests_served() const;

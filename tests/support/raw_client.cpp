@@ -10,8 +10,9 @@
 
 namespace minewall::testing {
 
-RawExchange raw_exchange(std::uint16_t port, const std::string& request,
-                         std::chrono::milliseconds timeout) {
+namespace {
+
+int connect_loopback(std::uint16_t port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -21,13 +22,52 @@ RawExchange raw_exchange(std::uint16_t port, const std::string& request,
         ::close(fd);
         throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
     }
-    RawExchange result;
+    return fd;
+}
+
+void send_all(int fd, const std::string& bytes) {
     std::size_t sent = 0;
-    while (sent < request.size()) {
-        auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    while (sent < bytes.size()) {
+        auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
         if (n <= 0) break;
         sent += static_cast<std::size_t>(n);
     }
+}
+
+}  // namespace
+
+RawConnection::RawConnection(std::uint16_t port) : fd_(connect_loopback(port)) {}
+
+RawConnection::~RawConnection() {
+    ::close(fd_);
+}
+
+void RawConnection::send(const std::string& bytes) {
+    send_all(fd_, bytes);
+}
+
+const std::string& RawConnection::read_until(const std::string& marker,
+                                             std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[16384];
+    while (received_.find(marker) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) break;
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+        auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        received_.append(buffer, static_cast<std::size_t>(n));
+    }
+    return received_;
+}
+
+RawExchange raw_exchange(std::uint16_t port, const std::string& request,
+                         std::chrono::milliseconds timeout) {
+    int fd = connect_loopback(port);
+    RawExchange result;
+    send_all(fd, request);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     char buffer[16384];
     for (;;) {

@@ -12,6 +12,26 @@ struct RawExchange {
     bool closed_by_peer = false;
 };
 
+// One connection kept open across several sends and reads, for exchanges whose timing
+// matters (what arrives before the peer is told to go on).
+class RawConnection {
+  public:
+    explicit RawConnection(std::uint16_t port);
+    ~RawConnection();
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+
+    void send(const std::string& bytes);
+    // Reads until everything received so far contains marker, the peer closes or the timeout
+    // passes; returns everything received so far.
+    const std::string& read_until(const std::string& marker,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  private:
+    int fd_ = -1;
+    std::string received_;
+};
+
 RawExchange raw_exchange(std::uint16_t port, const std::string& request,
                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
