@@ -16,10 +16,12 @@ class ByteStream {
     using executor_type = asio::any_io_executor;
     using Handler = asio::any_completion_handler<void(error_code, std::size_t)>;
 
-    // Up to sixteen buffers of a write (Beast's serializer hands out one buffer per header
-    // field, then chunk framing + body); a plain value so the operation can keep its own copy.
+    // Up to 40 buffers of a write (Beast's serializer hands out three for the start line, one
+    // per header field, then chunk framing + body): room for the head of a real site's response
+    // and its first body bytes, so they leave in one write. A plain value so the operation can
+    // keep its own copy.
     struct ConstBuffers {
-        std::array<asio::const_buffer, 16> items{};
+        std::array<asio::const_buffer, 40> items{};
         std::size_t count = 0;
         const asio::const_buffer* begin() const { return items.data(); }
         const asio::const_buffer* end() const { return items.data() + count; }

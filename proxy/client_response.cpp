@@ -1,5 +1,8 @@
 #include "proxy/client_response.hpp"
 
+#include <algorithm>
+
+#include "proxy/response_head_size.hpp"
 #include "proxy/worker.hpp"
 
 namespace minewall::proxy {
@@ -18,17 +21,15 @@ awaitable<bool> send_generated_response(ClientConnection& client, const Generate
     if (options.head_request) res.content_length(response.body.size());
     res.keep_alive(options.keep_alive);
 
-    http::response_serializer<http::string_body> serializer{res};
+    // Head and body in one write: one TLS record, one send.
     client.stream->transport().expires_after(client.config->client.header_timeout);
-    auto [header_ec, header_bytes] =
-        co_await http::async_write_header(*client.stream, serializer, use_tuple);
+    auto [ec, bytes] = co_await http::async_write(*client.stream, res, use_tuple);
     record.status = response.status;
     record.content_type = response.content_type;
     record.response_version = http_version_text(options.version);
-    if (header_ec) co_return false;
-    auto [ec, body_bytes] = co_await http::async_write(*client.stream, serializer, use_tuple);
-    record.response_header_bytes += header_bytes;
-    record.response_body_bytes += body_bytes;
+    const auto head_bytes = serialized_head_bytes(res.base());
+    record.response_header_bytes += std::min<std::size_t>(bytes, head_bytes);
+    record.response_body_bytes += bytes > head_bytes ? bytes - head_bytes : 0;
     co_return !ec;
 }
 

@@ -10,6 +10,7 @@
 #include "proxy/client_response.hpp"
 #include "proxy/hop_by_hop.hpp"
 #include "proxy/proxy_state.hpp"
+#include "proxy/response_head_size.hpp"
 #include "proxy/stream_deadline.hpp"
 #include "proxy/transaction_scope.hpp"
 #include "proxy/tunnel_inspection.hpp"
@@ -571,15 +572,22 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         }
 
         http::response_serializer<http::buffer_body> response_out{res};
-        client.stream->transport().expires_after(cfg.client.body_idle_timeout);
-        auto [hec, header_bytes] =
-            co_await http::async_write_header(*client.stream, response_out, use_tuple);
-        if (hec) {
-            rec.error = "client went away: " + hec.message();
-            co_return false;
+        rec.response_header_bytes = serialized_head_bytes(res.base());
+        // The head goes out with the first body bytes (one TLS record, one send) when those
+        // are already here; on its own only when the body has yet to arrive, so the client is
+        // not kept waiting for it.
+        const bool body_at_hand = !body_prefix.empty() || rp.is_done() || upstream.buffer.size();
+        if (!body_at_hand) {
+            client.stream->transport().expires_after(cfg.client.body_idle_timeout);
+            auto [hec, header_bytes] =
+                co_await http::async_write_header(*client.stream, response_out, use_tuple);
+            if (hec) {
+                rec.error = "client went away: " + hec.message();
+                co_return false;
+            }
         }
-        rec.response_header_bytes = header_bytes;
-        if (!body_prefix.empty() || (rp.is_done() && !response_out.is_done())) {
+        if (!body_prefix.empty()) {
+            client.stream->transport().expires_after(cfg.client.body_idle_timeout);
             auto& body = res.body();
             body.data = body_prefix.data();
             body.size = body_prefix.size();

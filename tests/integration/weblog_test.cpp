@@ -44,6 +44,33 @@ TEST_CASE("writes one splunk NSS record per transaction to the configured file")
     CHECK(json[0].rfind("{", 0) == 0);
 }
 
+TEST_CASE("logs the response head and body sizes the client received") {
+    OriginServer origin;
+    TempDir logs;
+    MinewallProcess proxy(
+        "weblog:\n  feeds:\n    - format: \"%d{resphdrsize} %d{respdatasize}\"\n"
+        "      destination: " +
+        logs.file("sizes.log") + "\n");
+    // Scanned text, an unscanned image body, a chunked body and a generated error page.
+    origin.add_route("/pixel.png", "image/png", std::string(3000, 'p'));
+    std::vector<std::string> urls = {origin.url("/hello"), origin.url("/pixel.png"),
+                                     origin.url("/chunked?n=5"), "http://no-such-host.invalid/x"};
+    std::vector<std::string> seen;
+    for (const auto& url : urls) {
+        auto r = curl({"-s", "-o", "/dev/null", "-w", "%{size_header} %{size_download}", "-x",
+                       proxy.proxy_url(), url});
+        REQUIRE(r.exit_code == 0);
+        seen.push_back(r.out);
+    }
+    REQUIRE(proxy.stop() == 0);
+    auto lines = nss_log_lines(logs.file("sizes.log"));
+    REQUIRE(lines.size() == urls.size());
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        INFO(urls[i]);
+        CHECK(lines[i] == seen[i]);
+    }
+}
+
 TEST_CASE("reopens the log file on SIGUSR1 for logrotate") {
     OriginServer origin;
     TempDir logs;
