@@ -198,12 +198,37 @@ int run_proxy(const proxy::RunOptions& options) {
         server.on_reopen_logs([&web_log] {
             if (web_log) web_log->reopen();
         });
+        server.on_statistics([&web_log](proxy::StatisticsReport& report) {
+            if (!web_log) return;
+            auto stats = web_log->stats();
+            report.add("weblog_emitted", stats.emitted);
+            report.add("weblog_dropped", stats.dropped);
+            report.add("weblog_queued", stats.queued);
+            // Summed over the feeds: per-feed detail is in the feed's own warnings.
+            std::uint64_t written = 0, waiting = 0, spilled = 0, lost = 0, down = 0;
+            for (const auto& feed : stats.feeds) {
+                written += feed.sink.written;
+                waiting += feed.sink.queued;
+                spilled += feed.sink.spilled;
+                lost += feed.sink.dropped;
+                down += feed.sink.connected ? 0 : 1;
+            }
+            report.add("weblog_feeds", stats.feeds.size());
+            report.add("weblog_feeds_unreachable", down);
+            report.add("weblog_written", written);
+            report.add("weblog_feed_queued", waiting);
+            report.add("weblog_spilled", spilled);
+            report.add("weblog_feed_dropped", lost);
+        });
         server.state().set_policy_store(policy_store.get());
         server.state().set_tls(tls.get());
         server.state().replace_identity(identity.sources);
         running = &server;
         server.listen();
         code = server.run();
+        // Every session has ended: flush the web log first so the final counters include it.
+        if (web_log) web_log->shutdown();
+        server.log_statistics("at shutdown");
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
         code = 1;

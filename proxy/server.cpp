@@ -7,6 +7,7 @@
 
 #include "proxy/net.hpp"
 #include "proxy/proxy_state.hpp"
+#include "proxy/statistics.hpp"
 #include "proxy/worker.hpp"
 
 namespace minewall::proxy {
@@ -69,6 +70,7 @@ int Server::run() {
     asio::signal_set stop_signals(signals_context, SIGTERM, SIGINT);
     asio::signal_set reload_signal(signals_context, SIGHUP);
     asio::signal_set reopen_signal(signals_context, SIGUSR1);
+    asio::signal_set statistics_signal(signals_context, SIGUSR2);
     std::signal(SIGPIPE, SIG_IGN);
 
     for (auto& w : workers_)
@@ -93,16 +95,31 @@ int Server::run() {
         });
     };
     wait_reopen();
+    std::function<void()> wait_statistics = [&] {
+        statistics_signal.async_wait([&](const error_code& ec, int) {
+            if (ec) return;
+            log_statistics("SIGUSR2");
+            wait_statistics();
+        });
+    };
+    wait_statistics();
     stop_signals.async_wait([&](const error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received {}: draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
         stopping = true;
         reload_signal.cancel();
         reopen_signal.cancel();
+        statistics_signal.cancel();
     });
     signals_context.run();
     if (stopping) drain_and_stop();
     return 0;
+}
+
+void Server::log_statistics(const char* when) {
+    auto report = collect_statistics(*state_);
+    if (add_statistics_) add_statistics_(report);
+    spdlog::info("statistics ({}): {}", when, report.line());
 }
 
 void Server::reload() {

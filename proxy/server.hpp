@@ -1,6 +1,6 @@
 #pragma once
 // The running proxy: worker threads with their listeners, signal handling (SIGTERM/SIGINT
-// drain, SIGHUP reload) and the shutdown sequence.
+// drain, SIGHUP reload, SIGUSR1 reopen logs, SIGUSR2 statistics) and the shutdown sequence.
 #include <functional>
 #include <memory>
 #include <optional>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "proxy/statistics_report.hpp"
 #include "proxy/transaction_sink.hpp"
 
 namespace minewall::proxy {
@@ -31,6 +32,13 @@ class Server {
 
     // Called on SIGUSR1 (logrotate: reopen log files).
     void on_reopen_logs(std::function<void()> reopen) { reopen_logs_ = std::move(reopen); }
+    // Adds what the server does not own (the web log's counters) to each statistics report.
+    void on_statistics(std::function<void(StatisticsReport&)> add) {
+        add_statistics_ = std::move(add);
+    }
+
+    // Writes every counter as one "statistics (<when>): key=value ..." line to the log.
+    void log_statistics(const char* when);
 
     ProxyState& state();
 
@@ -42,6 +50,7 @@ class Server {
     std::vector<std::unique_ptr<Worker>> workers_;
     ConfigReloader reloader_;
     std::function<void()> reopen_logs_;
+    std::function<void(StatisticsReport&)> add_statistics_;
 };
 
 }  // namespace minewall::proxy

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <sstream>
 
 #include "tests/support/minewall_process.hpp"
@@ -80,6 +81,42 @@ TEST_CASE("bumps HTTPS: the client sees a leaf from minewall's CA and every requ
     CHECK(lines[0].find("\turl=localhost:" + std::to_string(origin.port()) + "/first\t") !=
           std::string::npos);
     CHECK(lines[2].find("\trequestmethod=CONNECT\t") != std::string::npos);
+}
+
+// The value of key in the last "statistics (...)" line of the proxy's log, or -1.
+long long statistic(const std::string& log, const std::string& key) {
+    auto line_start = log.rfind("statistics (");
+    if (line_start == std::string::npos) return -1;
+    auto line = log.substr(line_start, log.find('\n', line_start) - line_start);
+    auto at = (" " + line + " ").find(" " + key + "=");
+    if (at == std::string::npos) return -1;
+    return std::stoll(line.substr(at + key.size() + 1));
+}
+
+TEST_CASE("SIGUSR2 and shutdown log the counters: requests, leaf cache, web log") {
+    TlsOrigin origin;
+    TempDir logs;
+    MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
+    // Two bumped connections to one host: the first mints its leaf, the second finds it cached.
+    for (const char* path : {"/first", "/second"}) {
+        auto r = curl({"--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-o", "/dev/null",
+                       "-w", "%{http_code}", origin.url("localhost", path)});
+        CHECK(r.out == "200");
+    }
+    proxy.process().signal(SIGUSR2);
+    auto log = proxy.process().wait_for_output("statistics (SIGUSR2)", std::chrono::seconds(10));
+    REQUIRE(log);
+    CHECK(statistic(*log, "connect_requests") == 2);
+    CHECK(statistic(*log, "http_requests") == 2);
+    CHECK(statistic(*log, "leaf_cache_misses") == 1);
+    CHECK(statistic(*log, "leaf_cache_hits") == 1);
+    CHECK(statistic(*log, "leaf_mints") == 1);
+    CHECK(statistic(*log, "pinned_rejections") == 0);
+    CHECK(statistic(*log, "weblog_emitted") == 4);  // two requests, two CONNECTs
+    REQUIRE(proxy.stop() == 0);
+    auto final_log = proxy.process().stderr_text() + proxy.process().stdout_text();
+    CHECK(final_log.find("statistics (at shutdown): ") != std::string::npos);
+    CHECK(statistic(final_log, "weblog_written") == 4);
 }
 
 TEST_CASE("a CONNECT to an IP address gets a leaf with an IP SAN") {
