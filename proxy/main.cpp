@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "certs/ca_commands.hpp"
@@ -19,6 +20,7 @@
 #include "proxy/proxy_state.hpp"
 #include "proxy/run_options.hpp"
 #include "proxy/server.hpp"
+#include "proxy/statistics.hpp"
 #include "proxy/tls_interception.hpp"
 #include "proxy/transaction_sink.hpp"
 #include "proxy/weblog_setup.hpp"
@@ -193,32 +195,14 @@ int run_proxy(const proxy::RunOptions& options) {
         return fresh.config;
     };
     int code = 0;
+    std::optional<proxy::StatisticsReport> final_statistics;
     try {
         proxy::Server server(cfg, sink, reloader);
         server.on_reopen_logs([&web_log] {
             if (web_log) web_log->reopen();
         });
         server.on_statistics([&web_log](proxy::StatisticsReport& report) {
-            if (!web_log) return;
-            auto stats = web_log->stats();
-            report.add("weblog_emitted", stats.emitted);
-            report.add("weblog_dropped", stats.dropped);
-            report.add("weblog_queued", stats.queued);
-            // Summed over the feeds: per-feed detail is in the feed's own warnings.
-            std::uint64_t written = 0, waiting = 0, spilled = 0, lost = 0, down = 0;
-            for (const auto& feed : stats.feeds) {
-                written += feed.sink.written;
-                waiting += feed.sink.queued;
-                spilled += feed.sink.spilled;
-                lost += feed.sink.dropped;
-                down += feed.sink.connected ? 0 : 1;
-            }
-            report.add("weblog_feeds", stats.feeds.size());
-            report.add("weblog_feeds_unreachable", down);
-            report.add("weblog_written", written);
-            report.add("weblog_feed_queued", waiting);
-            report.add("weblog_spilled", spilled);
-            report.add("weblog_feed_dropped", lost);
+            if (web_log) add_weblog_statistics(*web_log, report);
         });
         server.state().set_policy_store(policy_store.get());
         server.state().set_tls(tls.get());
@@ -226,18 +210,21 @@ int run_proxy(const proxy::RunOptions& options) {
         running = &server;
         server.listen();
         code = server.run();
-        // Every session has ended: flush the web log first so the final counters include it.
-        if (web_log) web_log->shutdown();
-        server.log_statistics("at shutdown");
+        final_statistics = proxy::collect_statistics(server.state());
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
         code = 1;
     }
-    // Every session has ended: flush file feeds, persist what network feeds could not send.
+    // Every session has ended (the last ones when the server's workers were destroyed): flush
+    // file feeds, persist what network feeds could not send, then report the final counters.
     if (web_log) {
         web_log->shutdown();
         auto stats = web_log->stats();
         spdlog::info("web log: {} records, {} dropped", stats.emitted, stats.dropped);
+    }
+    if (final_statistics) {
+        if (web_log) add_weblog_statistics(*web_log, *final_statistics);
+        spdlog::info("statistics (at shutdown): {}", final_statistics->line());
     }
     return code;
 }

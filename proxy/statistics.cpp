@@ -2,6 +2,7 @@
 
 #include "proxy/proxy_state.hpp"
 #include "proxy/tls_interception.hpp"
+#include "weblog/web_log.hpp"
 
 namespace minewall::proxy {
 
@@ -51,6 +52,28 @@ StatisticsReport collect_statistics(ProxyState& state) {
         report.add("pinned_connections_spliced", relief.spliced);
     }
     return report;
+}
+
+void add_weblog_statistics(const weblog::WebLog& log, StatisticsReport& report) {
+    auto stats = log.stats();
+    report.add("weblog_emitted", stats.emitted);
+    report.add("weblog_dropped", stats.dropped);
+    report.add("weblog_queued", stats.queued);
+    // Summed over the feeds; a feed's own trouble is in its warnings.
+    std::uint64_t written = 0, waiting = 0, spilled = 0, lost = 0, down = 0;
+    for (const auto& feed : stats.feeds) {
+        written += feed.sink.written;
+        waiting += feed.sink.queued;
+        spilled += feed.sink.spilled;
+        lost += feed.sink.dropped;
+        down += feed.sink.connected ? 0 : 1;
+    }
+    report.add("weblog_feeds", stats.feeds.size());
+    report.add("weblog_feeds_unreachable", down);
+    report.add("weblog_written", written);
+    report.add("weblog_feed_queued", waiting);
+    report.add("weblog_spilled", spilled);
+    report.add("weblog_feed_dropped", lost);
 }
 
 }  // namespace minewall::proxy
