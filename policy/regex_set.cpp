@@ -51,7 +51,11 @@ bool RegexSet::compile() {
 bool RegexSet::match(std::string_view text, std::vector<int>& out) const {
     out.clear();
     if (!impl_->compiled) return false;
-    impl_->set.Match(re2::StringPiece(text.data(), text.size()), &out);
+    const re2::StringPiece piece(text.data(), text.size());
+    // Nearly every text matches nothing: ask yes/no first, which stops at the first match and
+    // allocates nothing; only a hit pays for the list of which patterns matched.
+    if (!impl_->set.Match(piece, nullptr)) return false;
+    impl_->set.Match(piece, &out);
     std::sort(out.begin(), out.end());
     return !out.empty();
 }

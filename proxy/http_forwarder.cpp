@@ -91,13 +91,11 @@ std::optional<AbsoluteTarget> resolve_target(std::string_view target, const Forw
 
 // Bodies that can carry a browser miner: pages, scripts, WebAssembly, and untyped bytes.
 bool worth_scanning(std::string_view content_type) {
-    auto type = content_type.substr(0, content_type.find(';'));
-    std::string lower(type);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return lower.empty() || lower == "text/html" || lower == "application/xhtml+xml" ||
-           lower.find("javascript") != std::string::npos || lower == "application/wasm" ||
-           lower == "application/octet-stream" || lower == "text/plain";
+    auto type = text::trim(content_type.substr(0, content_type.find(';')));
+    auto is = [type](std::string_view name) { return iequals(type, name); };
+    return type.empty() || is("text/html") || is("application/xhtml+xml") ||
+           is("application/wasm") || is("application/octet-stream") || is("text/plain") ||
+           text::icontains(type, "javascript");
 }
 
 struct PrefixScan {

@@ -41,4 +41,10 @@ inline bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
+// True when needle occurs in haystack, ignoring ASCII case.
+inline bool icontains(std::string_view haystack, std::string_view needle) {
+    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                       [](char x, char y) { return to_lower(x) == to_lower(y); }) != haystack.end();
+}
+
 }  // namespace minewall::text
