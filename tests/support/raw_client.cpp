@@ -34,6 +34,25 @@ void send_all(int fd, const std::string& bytes) {
     }
 }
 
+// Appends what fd receives to `into` until stop(into) holds or the deadline passes (false),
+// or the peer closes (true).
+template <class Stop>
+bool receive_until(int fd, std::string& into, std::chrono::steady_clock::time_point deadline,
+                   Stop stop) {
+    char buffer[16384];
+    while (!stop(into)) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return false;
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
+        auto n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) return true;
+        into.append(buffer, static_cast<std::size_t>(n));
+    }
+    return false;
+}
+
 }  // namespace
 
 RawConnection::RawConnection(std::uint16_t port) : fd_(connect_loopback(port)) {}
@@ -48,18 +67,9 @@ void RawConnection::send(const std::string& bytes) {
 
 const std::string& RawConnection::read_until(const std::string& marker,
                                              std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[16384];
-    while (received_.find(marker) == std::string::npos) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) break;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-        auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
-        received_.append(buffer, static_cast<std::size_t>(n));
-    }
+    receive_until(
+        fd_, received_, std::chrono::steady_clock::now() + timeout,
+        [&marker](const std::string& so_far) { return so_far.find(marker) != std::string::npos; });
     return received_;
 }
 
@@ -68,21 +78,9 @@ RawExchange raw_exchange(std::uint16_t port, const std::string& request,
     int fd = connect_loopback(port);
     RawExchange result;
     send_all(fd, request);
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    char buffer[16384];
-    for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) break;
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-        auto n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0) {
-            result.closed_by_peer = true;
-            break;
-        }
-        result.response.append(buffer, static_cast<std::size_t>(n));
-    }
+    result.closed_by_peer =
+        receive_until(fd, result.response, std::chrono::steady_clock::now() + timeout,
+                      [](const std::string&) { return false; });
     ::close(fd);
     return result;
 }
