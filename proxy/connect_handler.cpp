@@ -126,7 +126,8 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
     TlsInterception* tls = policy ? state.tls() : nullptr;
     std::optional<UpstreamConnection> upstream;
     const UpstreamConnection* pooled =
-        tls ? client.worker.pool().peek(bump_pool_key(authority->host, *authority)) : nullptr;
+        tls ? client.worker.pool().peek(bump_pool_key(authority->host, *authority, cfg.tls))
+            : nullptr;
     if (pooled) {
         rec.server_ip = pooled->server_ip;
     } else {
@@ -177,14 +178,15 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
         const bool bypass =
             inspection.verdict && inspection.verdict->action == policy::Action::BypassInspection;
         const std::string leaf_name = bump_name(rec.host, inspection.sni);
-        bool bump = tls && inspection.client_hello && !bypass &&
-                    !tls->should_splice(rec.host, inspection.sni);
-        if (bump && tls->pinned_relief().should_splice(leaf_name)) {
-            spdlog::info(
-                "[{}] {} spliced: its clients rejected minewall's certificate "
-                "(pinned-app relief)",
-                client.id, leaf_name);
-            bump = false;
+        bool bump = tls && inspection.client_hello && !bypass;
+        if (bump) {
+            auto splice = tls->splice_decision(cfg.tls, rec.host, inspection.sni, leaf_name);
+            if (splice == TlsInterception::Splice::PinnedRelief)
+                spdlog::info(
+                    "[{}] {} spliced: its clients rejected minewall's certificate "
+                    "(pinned-app relief)",
+                    client.id, leaf_name);
+            bump = splice == TlsInterception::Splice::No;
         }
         if (bump) {
             rec.protocol = "HTTP_PROXY";  // the requests inside get their own HTTPS records

@@ -137,6 +137,17 @@ void Server::reload() {
     if (listeners_changed) spdlog::warn("reload: listener changes take effect at the next restart");
     if (fresh->worker_threads != current->worker_threads)
         spdlog::warn("reload: worker_threads changes take effect at the next restart");
+    // The CA, the leaf cache and the origin trust store are built once at start-up; the splice
+    // and verify exception lists and pinned-app relief follow the reload.
+    const auto& t = fresh->tls;
+    const auto& was = current->tls;
+    if (t.intercept != was.intercept || t.ca_dir != was.ca_dir ||
+        t.ca_cert_file != was.ca_cert_file || t.ca_key_file != was.ca_key_file ||
+        t.ca_chain_file != was.ca_chain_file || t.upstream_ca_file != was.upstream_ca_file ||
+        t.leaf_cache_size != was.leaf_cache_size)
+        spdlog::warn(
+            "reload: tls.intercept, the CA files, tls.upstream_ca_file and tls.leaf_cache_size "
+            "take effect at the next restart");
     fresh->listeners = current->listeners;
     state_->replace_config(std::make_shared<const config::Config>(std::move(*fresh)));
     spdlog::info("configuration reloaded; new connections use it");

@@ -26,13 +26,14 @@ struct TlsUpstream {
     std::string error;  // why there is none: verification failure, handshake error
 };
 
-// Wraps an origin TCP connection in verified TLS for `name` (SNI and certificate check).
+// Wraps an origin TCP connection in TLS for `name` (SNI; the certificate checked unless
+// `verify` is false).
 awaitable<TlsUpstream> open_tls_upstream(UpstreamConnection tcp, TlsInterception& tls,
-                                         const std::string& name,
+                                         const std::string& name, bool verify,
                                          std::chrono::milliseconds timeout) {
     TlsUpstream result;
     std::string error;
-    SSL* ssl = tls.new_upstream_ssl(name, error);
+    SSL* ssl = tls.new_upstream_ssl(name, verify, error);
     if (!ssl) {
         result.error = error;
         co_return result;
@@ -89,7 +90,8 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
           tls_(tls),
           origin_(origin),
           name_(std::move(name)),
-          pool_key_(bump_pool_key(name_, origin)) {}
+          verify_(upstream_verified(state_.config()->tls, name_)),
+          pool_key_(bump_pool_key(name_, origin, state_.config()->tls)) {}
 
     ~TlsTunnelUpstreamSource() override {
         if (!held_ || state_.draining) return;
@@ -124,7 +126,8 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
             origin.tcp = std::move(connected.connection);
             connect_record.server_ip = origin.tcp->server_ip;
         }
-        auto opened = co_await open_tls_upstream(std::move(*origin.tcp), tls_, name_, timeout);
+        auto opened =
+            co_await open_tls_upstream(std::move(*origin.tcp), tls_, name_, verify_, timeout);
         if (opened.connection)
             held_.emplace(std::move(*opened.connection));
         else
@@ -158,7 +161,7 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
         auto cfg = state_.config();
         auto tcp = co_await connect_upstream(target, cfg->upstream.connect_timeout, state_);
         if (!tcp.connection) co_return tcp;
-        auto opened = co_await open_tls_upstream(std::move(*tcp.connection), tls_, name_,
+        auto opened = co_await open_tls_upstream(std::move(*tcp.connection), tls_, name_, verify_,
                                                  cfg->upstream.connect_timeout);
         if (!opened.connection) {
             result.failure = UpstreamFailure::Tls;
@@ -185,6 +188,7 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     TlsInterception& tls_;
     Authority origin_;
     std::string name_;
+    bool verify_;  // false for a tls.verify_exceptions origin (as configured when this began)
     std::string pool_key_;
     std::optional<UpstreamConnection> held_;
     UpstreamFailure failure_kind_ = UpstreamFailure::Tls;
@@ -196,8 +200,10 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
 // Idle verified origin TLS connections outlive the client connection that opened them: the
 // next bumped connection to the same origin (same SNI name, same host:port) takes one from the
 // worker's pool instead of a new handshake and certificate check.
-std::string bump_pool_key(const std::string& name, const Authority& origin) {
-    return "tls " + name + " " + origin.to_string();
+std::string bump_pool_key(const std::string& name, const Authority& origin,
+                          const config::TlsConfig& current) {
+    return (upstream_verified(current, name) ? "tls " : "tls-unverified ") + name + " " +
+           origin.to_string();
 }
 
 std::string bump_name(const std::string& connect_host, const std::string& sni) {

@@ -30,9 +30,12 @@ struct BumpOrigin {
     bool blocked = false;  // the policy blocked the host: every request gets the block page
 };
 
-// The worker-pool key of idle verified origin TLS connections for a bump minted for `name`
-// toward `origin`. handle_connect looks there before opening a TCP connection of its own.
-std::string bump_pool_key(const std::string& name, const Authority& origin);
+// The worker-pool key of idle origin TLS connections for a bump minted for `name` toward
+// `origin`; connections opened without certificate checks (tls.verify_exceptions in `current`)
+// have keys of their own, so a reload that ends an exception never reuses one of them.
+// handle_connect looks there before opening a TCP connection of its own.
+std::string bump_pool_key(const std::string& name, const Authority& origin,
+                          const config::TlsConfig& current);
 
 // name: bump_name(authority.host, sni), which the caller has already worked out.
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,

@@ -67,7 +67,6 @@ TlsInterception::CreateResult TlsInterception::create(const config::TlsConfig& c
         result.ca_created = !exists;
     }
     auto interception = std::unique_ptr<TlsInterception>(new TlsInterception());
-    interception->config_ = config;
     certs::LeafOptions leaf_options;
     // One shared server context: ~2 KB per cached host instead of ~13 KB with a context each.
     leaf_options.per_host_ctx = false;
@@ -93,19 +92,29 @@ TlsInterception::CreateResult TlsInterception::create(const config::TlsConfig& c
     return result;
 }
 
-bool TlsInterception::should_splice(std::string_view connect_host, std::string_view sni) const {
-    if (sni.empty() && config_.splice_without_sni) return true;
-    return matches_domain_list(connect_host, config_.splice_domains) ||
-           (!sni.empty() && matches_domain_list(sni, config_.splice_domains));
+TlsInterception::Splice TlsInterception::splice_decision(const config::TlsConfig& current,
+                                                         std::string_view connect_host,
+                                                         std::string_view sni,
+                                                         std::string_view leaf_name) {
+    if ((sni.empty() && current.splice_without_sni) ||
+        matches_domain_list(connect_host, current.splice_domains) ||
+        (!sni.empty() && matches_domain_list(sni, current.splice_domains)))
+        return Splice::Configured;
+    if (pinned_relief_.should_splice(leaf_name)) return Splice::PinnedRelief;
+    return Splice::No;
 }
 
-ssl_st* TlsInterception::new_upstream_ssl(std::string_view host, std::string& error) const {
+bool upstream_verified(const config::TlsConfig& current, std::string_view host) {
+    return !matches_domain_list(host, current.verify_exceptions);
+}
+
+ssl_st* TlsInterception::new_upstream_ssl(std::string_view host, bool verify,
+                                          std::string& error) const {
     SSL* ssl = SSL_new(upstream_ctx_.get());
     if (!ssl) {
         error = "cannot create a TLS connection object";
         return nullptr;
     }
-    bool verify = !matches_domain_list(host, config_.verify_exceptions);
     error = certs::configure_upstream_ssl(ssl, host, verify);
     if (!error.empty()) {
         SSL_free(ssl);

@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <csignal>
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
@@ -167,6 +170,56 @@ TEST_CASE("an origin with an expired certificate gets a 502 inside TLS naming th
     CHECK(r.out.find("502 Bad Gateway") == 0);
     CHECK(r.out.find("expired") != std::string::npos);
     CHECK(r.out.substr(r.out.size() - 3) == "502");
+}
+
+TEST_CASE("a reload applies new splice domains and verify exceptions to the next tunnels") {
+    TlsOrigin origin(TlsOrigin::Certificate::Expired);
+    TempDir logs;
+    MinewallProcess proxy(config_for(origin, logs), {"--upstream-ca", origin.ca_file()});
+    auto fetch = [&](const std::string& ca_file, bool insecure = false) {
+        std::vector<std::string> args{"-v",
+                                      "--cacert",
+                                      ca_file,
+                                      "-x",
+                                      proxy.proxy_url(),
+                                      "-w",
+                                      "\n%{http_code}",
+                                      origin.url("localhost")};
+        if (insecure) args.insert(args.begin(), "-k");
+        return curl(args);
+    };
+    auto reload = [&](const std::string& tls_section) {
+        std::ofstream(proxy.config_path()) << config_for(origin, logs, tls_section);
+        proxy.process().signal(SIGHUP);
+        auto before = proxy.log().size();
+        for (int i = 0; i < 500; ++i) {
+            if (proxy.log().find("configuration reloaded", before) != std::string::npos) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        FAIL("no reload in the log: " << proxy.log());
+    };
+    // Bumped, and the expired origin certificate is refused.
+    auto r = fetch(proxy.ca_file());
+    CHECK(r.out.find("502 Bad Gateway") == 0);
+
+    // An exception for the origin: bumped, the certificate is no longer checked.
+    reload("tls:\n  verify_exceptions: [localhost]\n");
+    r = fetch(proxy.ca_file());
+    CHECK(r.out.substr(r.out.size() - 3) == "200");
+    CHECK(r.err.find("issuer: CN=minewall CA") != std::string::npos);
+
+    // The exception removed again: refused again, even though an unverified connection to the
+    // origin may still be idle in the pool.
+    reload("");
+    r = fetch(proxy.ca_file());
+    CHECK(r.out.find("502 Bad Gateway") == 0);
+
+    // Spliced: the client sees the origin's own (expired) certificate, accepted here with -k.
+    reload("tls:\n  splice_domains: [localhost]\n");
+    r = fetch(origin.ca_file(), true);
+    CHECK(r.out.substr(r.out.size() - 3) == "200");
+    CHECK(r.err.find("issuer: CN=minewall test origin CA") != std::string::npos);
+    CHECK(r.err.find("issuer: CN=minewall CA") == std::string::npos);
 }
 
 TEST_CASE("an origin whose certificate names another host gets a 502 inside TLS") {
