@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "certs/x509_fields.hpp"
+#include "text/read_file.hpp"
 
 namespace minewall::certs {
 namespace {
@@ -49,14 +50,12 @@ CaResult ca_error(std::string message) {
 
 // Reads a whole file, with the OS reason on failure.
 bool read_file(const std::string& path, std::string& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = "cannot read '" + path + "': " + errno_text();
+    auto file = text::read_file(path);
+    if (!file.content) {
+        error = "cannot read '" + path + "': " + file.error;
         return false;
     }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    out = buf.str();
+    out = std::move(*file.content);
     return true;
 }
 

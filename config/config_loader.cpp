@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "text/read_file.hpp"
+
 namespace minewall::config {
 
 std::string ConfigError::to_string() const {
@@ -545,15 +547,13 @@ ConfigLoadResult load_config_text(std::string_view yaml_text, const std::string&
 }
 
 ConfigLoadResult load_config_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto file = text::read_file(path);
+    if (!file.content) {
         ConfigLoadResult result;
-        result.errors.push_back({path, 0, 0, "cannot open the file"});
+        result.errors.push_back({path, 0, 0, "cannot read the file: " + file.error});
         return result;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return load_config_text(text.str(), path);
+    return load_config_text(*file.content, path);
 }
 
 Config embedded_default_config() {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "text/read_file.hpp"
+
 namespace minewall::policy {
 namespace {
 
@@ -36,11 +38,7 @@ std::string FeedCache::path_for(const FeedSpec& feed) const {
 
 std::optional<std::string> FeedCache::load(const FeedSpec& feed) const {
     if (!enabled()) return std::nullopt;
-    std::ifstream in(path_for(feed), std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return text::read_file(path_for(feed)).content;
 }
 
 bool FeedCache::store(const FeedSpec& feed, std::string_view content, std::string* error) const {

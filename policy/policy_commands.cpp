@@ -13,6 +13,7 @@
 
 #include "policy/policy_store.hpp"
 #include "policy/wasm_exports.hpp"
+#include "text/read_file.hpp"
 
 namespace minewall::policy {
 namespace {
@@ -324,14 +325,13 @@ int run_policy_check(const PolicyCheckOptions& options, std::istream& in, std::o
                      std::ostream& err) {
     std::string payload;
     if (!options.payload_path.empty()) {
-        std::ifstream file(options.payload_path, std::ios::binary);
-        if (!file) {
-            err << "cannot read payload file " << options.payload_path << '\n';
+        auto file = text::read_file(options.payload_path);
+        if (!file.content) {
+            err << "cannot read payload file " << options.payload_path << ": " << file.error
+                << '\n';
             return 2;
         }
-        std::ostringstream s;
-        s << file.rdbuf();
-        payload = s.str();
+        payload = std::move(*file.content);
     }
     if (!options.batch && options.url.empty() && options.user_agent.empty() &&
         options.host.empty() && options.sni.empty() && payload.empty()) {

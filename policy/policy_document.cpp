@@ -12,6 +12,7 @@
 #include "policy/domain_set.hpp"
 #include "policy/embedded_text.hpp"
 #include "policy/ip_set.hpp"
+#include "text/read_file.hpp"
 
 namespace minewall::policy {
 namespace {
@@ -423,16 +424,14 @@ PolicyDocumentResult parse_policy_document(std::string_view yaml, const std::str
 }
 
 PolicyDocumentResult load_policy_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto file = text::read_file(path);
+    if (!file.content) {
         PolicyDocumentResult r;
-        r.errors.push_back({path, 0, 0, "cannot open the policy file"});
+        r.errors.push_back({path, 0, 0, "cannot read the policy file: " + file.error});
         return r;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
     auto dir = std::filesystem::path(path).parent_path().string();
-    return parse_policy_document(text.str(), path, dir.empty() ? "." : dir);
+    return parse_policy_document(*file.content, path, dir.empty() ? "." : dir);
 }
 
 PolicyDocumentResult load_default_policy() {

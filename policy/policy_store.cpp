@@ -4,16 +4,13 @@
 #include <sstream>
 
 #include "policy/embedded_text.hpp"
+#include "text/read_file.hpp"
 
 namespace minewall::policy {
 namespace {
 
 std::optional<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return text::read_file(path).content;
 }
 
 std::string feed_key(const FeedSpec& spec) {

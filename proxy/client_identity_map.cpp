@@ -9,6 +9,7 @@
 
 #include "config/cidr.hpp"
 #include "text/ascii_text.hpp"
+#include "text/read_file.hpp"
 
 namespace minewall::proxy {
 
@@ -261,17 +262,13 @@ ClientIdentityMap::LoadResult ClientIdentityMap::load_text(std::string_view text
 }
 
 ClientIdentityMap::LoadResult ClientIdentityMap::load_file(const std::string& path) {
-    std::error_code ec;
-    std::ifstream in;
-    if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in.is_open() || in.bad()) {
+    auto file = text::read_file(path);
+    if (!file.content) {
         LoadResult result;
-        result.errors.push_back(path + ": cannot read the client identity file");
+        result.errors.push_back(path + ": cannot read the client identity file: " + file.error);
         return result;
     }
-    return load_text(text.str(), path);
+    return load_text(*file.content, path);
 }
 
 std::optional<ClientIdentity> ClientIdentityMap::lookup(std::string_view client_ip) const {

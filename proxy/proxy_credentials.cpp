@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "text/ascii_text.hpp"
+#include "text/read_file.hpp"
 
 namespace minewall::proxy {
 
@@ -379,17 +380,13 @@ ProxyCredentials::LoadResult ProxyCredentials::load_text(std::string_view text,
 
 ProxyCredentials::LoadResult ProxyCredentials::load_file(const std::string& path,
                                                          VerificationCacheOptions cache) {
-    std::error_code ec;
-    std::ifstream in;
-    if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in.is_open() || in.bad()) {
+    auto file = text::read_file(path);
+    if (!file.content) {
         LoadResult result;
-        result.errors.push_back(path + ": cannot read the proxy users file");
+        result.errors.push_back(path + ": cannot read the proxy users file: " + file.error);
         return result;
     }
-    return load_text(text.str(), path, std::move(cache));
+    return load_text(*file.content, path, std::move(cache));
 }
 
 // ---- Verification -------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 using namespace minewall::config;
 
 TEST_CASE("an empty file is a valid configuration with every default") {
@@ -100,7 +102,13 @@ TEST_CASE("a YAML syntax error reports its position") {
 TEST_CASE("a missing file is a clear error") {
     auto result = load_config_file("/nonexistent/minewall.yaml");
     REQUIRE_FALSE(result.ok());
-    CHECK(result.errors[0].to_string() == "/nonexistent/minewall.yaml: cannot open the file");
+    CHECK(result.errors[0].to_string() ==
+          "/nonexistent/minewall.yaml: cannot read the file: No such file or directory");
+    // A directory opens like a file on Linux and reads as nothing: it must not pass for an
+    // empty (valid) configuration.
+    auto dir = load_config_file(std::filesystem::temp_directory_path().string());
+    REQUIRE(dir.errors.size() == 1);
+    CHECK(dir.errors[0].to_string().ends_with(": cannot read the file: it is a directory"));
 }
 
 TEST_CASE("durations need a unit") {

@@ -246,5 +246,6 @@ TEST_CASE("load_file reads a CSV file and reports one it cannot read") {
     auto missing = ClientIdentityMap::load_file(path.string());
     CHECK_FALSE(missing.map);
     REQUIRE(missing.errors.size() == 1);
-    CHECK(missing.errors[0] == path.string() + ": cannot read the client identity file");
+    CHECK(missing.errors[0] ==
+          path.string() + ": cannot read the client identity file: No such file or directory");
 }

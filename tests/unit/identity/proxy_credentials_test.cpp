@@ -194,7 +194,8 @@ TEST_CASE("load_file reads a users file and reports one it cannot read") {
     auto missing = ProxyCredentials::load_file(path.string());
     CHECK_FALSE(missing.credentials);
     REQUIRE(missing.errors.size() == 1);
-    CHECK(missing.errors[0] == path.string() + ": cannot read the proxy users file");
+    CHECK(missing.errors[0] ==
+          path.string() + ": cannot read the proxy users file: No such file or directory");
 
     auto directory = ProxyCredentials::load_file(std::filesystem::temp_directory_path().string());
     CHECK_FALSE(directory.credentials);
