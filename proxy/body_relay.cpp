@@ -1,5 +1,7 @@
 #include "proxy/body_relay.hpp"
 
+#include <optional>
+
 namespace minewall::proxy {
 
 namespace {
@@ -26,21 +28,28 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
     RelayOutcome outcome;
     auto& body = parser.get().body();
     if (parser.is_done() && serializer.is_done()) co_return outcome;
+    std::optional<WideReads> wide;
+    if (!parser.is_done()) wide.emplace(input_buffer);
     do {
         if (!parser.is_done()) {
             body.data = scratch.data();
             body.size = scratch.size();
-            input.transport().expires_after(read_timeout);
-            // Whatever has arrived is passed on at once (read_some, not read): waiting to fill
-            // the buffer would hold back a stream that trickles (server-sent events, progress
-            // output, a long poll) until 64 KiB had gathered.
-            auto [ec, n] = co_await http::async_read_some(input, input_buffer, parser, use_tuple);
-            if (ec == http::error::need_buffer) ec = {};
-            if (ec) {
-                outcome.failure = classify_read_error(ec);
-                outcome.error = ec;
-                co_return outcome;
-            }
+            // Reads until the buffer is full or nothing more is waiting: a fast body leaves in
+            // large writes, while a trickling one (server-sent events, progress output, a long
+            // poll) is passed on as soon as a piece arrives instead of after 64 KiB.
+            do {
+                input.transport().expires_after(read_timeout);
+                auto [ec, n] =
+                    co_await http::async_read_some(input, input_buffer, parser, use_tuple);
+                if (ec == http::error::need_buffer) ec = {};
+                if (ec) {
+                    outcome.failure = classify_read_error(ec);
+                    outcome.error = ec;
+                    co_return outcome;
+                }
+                // What is left in input_buffer is framing the parser cannot finish yet (the
+                // CRLF before the next chunk header): only new bytes on the stream count.
+            } while (!parser.is_done() && body.size > 0 && input.input_ready());
             body.size = scratch.size() - body.size;
             body.data = scratch.data();
             body.more = !parser.is_done();

@@ -2,6 +2,11 @@
 
 namespace minewall::proxy {
 
+bool ByteStream::input_ready() {
+    error_code ec;
+    return transport().socket().available(ec) > 0 && !ec;
+}
+
 void TcpByteStream::read_some(asio::mutable_buffer buffer, Handler handler) {
     stream_.async_read_some(buffer, cancellable_callable(std::move(handler)));
 }

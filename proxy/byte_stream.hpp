@@ -34,6 +34,10 @@ class ByteStream {
     virtual bool is_tls() const = 0;
     // Input already decrypted and waiting (TLS): the socket may be silent while data is here.
     virtual bool has_buffered_input() { return false; }
+    // True when a read would find bytes at once (in the socket's receive queue, or buffered or
+    // still encrypted in TLS): lets a relay gather a fast body into larger writes and still pass
+    // a trickling one on as soon as it arrives.
+    virtual bool input_ready();
 
     template <class MutableBufferSequence, class Token>
     auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {

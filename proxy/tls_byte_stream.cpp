@@ -11,6 +11,12 @@ bool TlsByteStream::has_buffered_input() {
     return SSL_pending(stream_.native_handle()) > 0;
 }
 
+bool TlsByteStream::input_ready() {
+    SSL* ssl = stream_.native_handle();
+    return SSL_pending(ssl) > 0 || BIO_ctrl_pending(SSL_get_rbio(ssl)) > 0 ||
+           ByteStream::input_ready();
+}
+
 awaitable<error_code> TlsByteStream::handshake_as_server(asio::const_buffer already_read) {
     auto [ec, used] =
         co_await stream_.async_handshake(asio::ssl::stream_base::server, already_read, use_tuple);

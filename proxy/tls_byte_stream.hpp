@@ -17,6 +17,7 @@ class TlsByteStream final : public ByteStream {
     beast::tcp_stream& transport() override { return stream_.next_layer(); }
     bool is_tls() const override { return true; }
     bool has_buffered_input() override;
+    bool input_ready() override;
     SSL* native() { return stream_.native_handle(); }
 
     // Server side; already_read: bytes of the ClientHello read before deciding to bump.
