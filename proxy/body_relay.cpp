@@ -29,7 +29,7 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
     auto& body = parser.get().body();
     if (parser.is_done() && serializer.is_done()) co_return outcome;
     std::optional<WideReads> wide;
-    if (!parser.is_done()) wide.emplace(input_buffer);
+    if (!parser.is_done()) wide.emplace(input_buffer, parser);
     do {
         if (!parser.is_done()) {
             body.data = scratch.data();

@@ -16,8 +16,14 @@ namespace minewall::proxy {
 class WideReads {
   public:
     static constexpr std::size_t read_bytes = 64 * 1024;
-    explicit WideReads(beast::flat_buffer& buffer) : buffer_(buffer) {
-        if (buffer.capacity() < read_bytes) {
+    // Widens only for a body that may not fit the room the buffer has: an unknown length, or
+    // more than that room still to come.
+    template <bool isRequest>
+    WideReads(beast::flat_buffer& buffer, const http::basic_parser<isRequest>& parser)
+        : buffer_(buffer) {
+        auto left = parser.content_length_remaining();
+        bool large = !left || *left > buffer.capacity() - buffer.size();
+        if (large && buffer.capacity() < read_bytes) {
             buffer.reserve(read_bytes);
             widened_ = true;
         }

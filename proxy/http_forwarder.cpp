@@ -116,7 +116,7 @@ awaitable<PrefixScan> scan_response_prefix(ByteStream& up, beast::flat_buffer& b
     auto detection = policy::Detection{policy::ScanStatus::NeedMore, {}, {}};
     auto& body = rp.get().body();
     std::optional<WideReads> wide;
-    if (!rp.is_done()) wide.emplace(buffer);
+    if (!rp.is_done()) wide.emplace(buffer, rp);
     while (detection.status == policy::ScanStatus::NeedMore && !rp.is_done()) {
         body.data = scratch.data();
         body.size = scratch.size();
