@@ -30,6 +30,14 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
     if (parser.is_done() && serializer.is_done()) co_return outcome;
     std::optional<WideReads> wide;
     if (!parser.is_done()) wide.emplace(input_buffer, parser);
+    // One element per read: an eager parser (http::async_read, used by the response scan, turns
+    // it on) would go on to the next chunk header after a chunk's data and wait for it while
+    // the data sat here.
+    parser.eager(false);
+    // Gathering waits only for bytes that are already on their way. With chunked framing, bytes
+    // waiting on the stream may be just the CRLF or size line before a chunk that is yet to
+    // come, so each chunk is passed on as it arrives.
+    const bool gather = !parser.chunked();
     do {
         if (!parser.is_done()) {
             body.data = scratch.data();
@@ -49,7 +57,7 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
                 }
                 // What is left in input_buffer is framing the parser cannot finish yet (the
                 // CRLF before the next chunk header): only new bytes on the stream count.
-            } while (!parser.is_done() && body.size > 0 && input.input_ready());
+            } while (gather && !parser.is_done() && body.size > 0 && input.input_ready());
             body.size = scratch.size() - body.size;
             body.data = scratch.data();
             body.more = !parser.is_done();

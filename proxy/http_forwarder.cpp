@@ -572,12 +572,13 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         }
 
         http::response_serializer<http::buffer_body> response_out{res};
-        rec.response_header_bytes = serialized_head_bytes(res.base());
+        const auto head_bytes = serialized_head_bytes(res.base());
         // The head goes out with the first body bytes (one TLS record, one send) when those
         // are already here; on its own only when the body has yet to arrive, so the client is
-        // not kept waiting for it.
+        // not kept waiting for it, and for HEAD, whose response has no body even when its
+        // headers announce a chunked one (the serializer would add the last chunk).
         const bool body_at_hand = !body_prefix.empty() || rp.is_done() || upstream.buffer.size();
-        if (!body_at_hand) {
+        if (!body_at_hand || is_head) {
             client.stream->transport().expires_after(cfg.client.body_idle_timeout);
             auto [hec, header_bytes] =
                 co_await http::async_write_header(*client.stream, response_out, use_tuple);
@@ -585,6 +586,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                 rec.error = "client went away: " + hec.message();
                 co_return false;
             }
+            rec.response_header_bytes = head_bytes;
         }
         if (!body_prefix.empty()) {
             client.stream->transport().expires_after(cfg.client.body_idle_timeout);
@@ -598,9 +600,12 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                 co_return false;
             }
         }
-        auto received = co_await relay_body<false>(up, upstream.buffer, rp, *client.stream,
-                                                   response_out, cfg.upstream.idle_timeout,
-                                                   cfg.client.body_idle_timeout, scratch);
+        RelayOutcome received;
+        if (!is_head)
+            received = co_await relay_body<false>(up, upstream.buffer, rp, *client.stream,
+                                                  response_out, cfg.upstream.idle_timeout,
+                                                  cfg.client.body_idle_timeout, scratch);
+        if (response_out.is_header_done()) rec.response_header_bytes = head_bytes;
         rec.response_body_bytes = body_prefix.size() + received.body_bytes;
         rec.server_transaction_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                         std::chrono::steady_clock::now() - server_started)
@@ -609,6 +614,19 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             rec.error = "response relay failed: " + received.error.message();
             if (received.failure == RelayOutcome::Failure::ReadTimeout)
                 ++state.counters().upstream_timeouts;
+            const bool read_failed = received.failure == RelayOutcome::Failure::ReadTimeout ||
+                                     received.failure == RelayOutcome::Failure::ReadError ||
+                                     received.failure == RelayOutcome::Failure::BadBody;
+            if (read_failed && !response_out.is_header_done()) {
+                // Nothing of the response has reached the client yet: say what happened.
+                auto page = prepare_error(
+                    rec,
+                    ErrorDetails{502, "Bad Gateway", rec.host,
+                                 "the origin's response broke off: " + received.error.message(),
+                                 txn.transaction_id()},
+                    accept);
+                co_await send_generated_response(client, page, error_options, rec);
+            }
             co_return false;
         }
         if (origin_keep_alive && body_sent && !origin_answered_early && rp.is_done() &&

@@ -116,6 +116,18 @@ TEST_CASE("HEAD returns the headers without a body and keeps the connection usab
     CHECK(r.out.find("connects=0") != std::string::npos);  // the GET reused the connection
 }
 
+TEST_CASE("HEAD of a chunked resource gets the head only and keeps the connection usable") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    // The head says chunked; a last chunk after it would be read as the next response.
+    auto r = curl({"-x", proxy.proxy_url(), "-I", origin.url("/chunked?n=3"), "--next", "-x",
+                   proxy.proxy_url(), origin.url("/hello"), "-w", "connects=%{num_connects}\n"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Transfer-Encoding: chunked") != std::string::npos);
+    CHECK(r.out.find("hello from origin\n") != std::string::npos);
+    CHECK(r.out.find("connects=0") != std::string::npos);
+}
+
 TEST_CASE("204 and 304 responses carry no body") {
     OriginServer origin;
     MinewallProcess proxy(plain_config);

@@ -57,3 +57,11 @@ TEST_CASE("CONNECT to a refused port answers 502") {
     CHECK(r.exit_code == 56);
     CHECK(r.out == "502");
 }
+
+TEST_CASE("a response that breaks off before any of it was sent becomes a 502 page") {
+    OriginServer origin;
+    MinewallProcess proxy("log_level: debug\n");
+    auto r = curl({"-x", proxy.proxy_url(), "-w", "\n%{http_code}", origin.url("/broken-chunk")});
+    CHECK(r.out.substr(r.out.size() - 3) == "502");
+    CHECK(r.out.find("broke off") != std::string::npos);
+}

@@ -131,6 +131,15 @@ struct OriginServer::Impl {
                 if (ec || !keep_alive) return;
                 continue;
             }
+            if (target == "/broken-chunk") {
+                // A chunked response that ends after its first chunk's size line.
+                std::string raw =
+                    "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n5\r\n";
+                asio::write(*socket, asio::buffer(raw), ec);
+                socket->shutdown(tcp::socket::shutdown_both, ec);
+                return;
+            }
             if (target == "/close-delimited") {
                 std::string raw =
                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"

@@ -6,6 +6,7 @@
 //   /upload  (POST)        "bytes=N fnv=HEX" of the request body (answers Expect: 100-continue)
 //   /chunked?n=K           K chunks "chunk i\n", chunked encoding
 //   /close-delimited       body ended by closing the connection (no length)
+//   /broken-chunk          a chunked response cut off after its first chunk's size line
 //   /big?bytes=N           N bytes of a fixed pattern, with Content-Length
 //   /trickle?bytes=N&pause_ms=P   /big's body in 64 KiB pieces, P ms apart
 //   /slow?ms=N             waits N ms before answering
