@@ -112,6 +112,16 @@ int Server::run() {
         statistics_signal.cancel();
     });
     signals_context.run();
+    // Asio puts the default action back when a signal set lets go of a signal, and for SIGHUP,
+    // SIGUSR1 and SIGUSR2 that is to terminate the process, which must not happen while it
+    // drains and flushes the web log: let go of them now, then ignore them.
+    error_code ignored;
+    reload_signal.clear(ignored);
+    reopen_signal.clear(ignored);
+    statistics_signal.clear(ignored);
+    std::signal(SIGHUP, SIG_IGN);
+    std::signal(SIGUSR1, SIG_IGN);
+    std::signal(SIGUSR2, SIG_IGN);
     if (stopping) drain_and_stop();
     return 0;
 }
@@ -169,6 +179,9 @@ void Server::drain_and_stop() {
         w->stop();
     for (auto& w : workers_)
         w->join();
+    // Sessions still open at the deadline end here, with their contexts: their web-log records
+    // are emitted and the final counters see no connection left.
+    workers_.clear();
 }
 
 }  // namespace minewall::proxy

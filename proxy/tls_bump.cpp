@@ -83,15 +83,18 @@ std::string negotiated_alpn(SSL* ssl) {
 // worker's pool or opened (and verified) on demand; given back to the pool when the tunnel ends.
 class TlsTunnelUpstreamSource final : public UpstreamSource {
   public:
+    // config: the client connection's (the one its CONNECT was decided with), so the pool key
+    // and the certificate checks agree with handle_connect's.
     TlsTunnelUpstreamSource(Worker& worker, TlsInterception& tls, std::string name,
-                            const Authority& origin)
+                            const Authority& origin, std::shared_ptr<const config::Config> config)
         : worker_(worker),
           state_(worker.state()),
           tls_(tls),
           origin_(origin),
           name_(std::move(name)),
-          verify_(upstream_verified(state_.config()->tls, name_)),
-          pool_key_(bump_pool_key(name_, origin, state_.config()->tls)) {}
+          config_(std::move(config)),
+          verify_(upstream_verified(config_->tls, name_)),
+          pool_key_(bump_pool_key(name_, origin, config_->tls)) {}
 
     ~TlsTunnelUpstreamSource() override {
         if (!held_ || state_.draining) return;
@@ -188,6 +191,7 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     TlsInterception& tls_;
     Authority origin_;
     std::string name_;
+    std::shared_ptr<const config::Config> config_;
     bool verify_;  // false for a tls.verify_exceptions origin (as configured when this began)
     std::string pool_key_;
     std::optional<UpstreamConnection> held_;
@@ -223,7 +227,7 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
 
     // The origin first: its certificate problems must be known before the client sees ours.
     const bool blocked = origin.blocked;
-    TlsTunnelUpstreamSource source(client.worker, tls, name, authority);
+    TlsTunnelUpstreamSource source(client.worker, tls, name, authority, client.config);
     auto upstream_failure = co_await source.open_first(std::move(origin), connect_record);
     if (!upstream_failure.empty() && !blocked)
         spdlog::warn("[{}] {}: {}", client.id, name, upstream_failure);

@@ -100,7 +100,8 @@ TlsInterception::Splice TlsInterception::splice_decision(const config::TlsConfig
         matches_domain_list(connect_host, current.splice_domains) ||
         (!sni.empty() && matches_domain_list(sni, current.splice_domains)))
         return Splice::Configured;
-    if (pinned_relief_.should_splice(leaf_name)) return Splice::PinnedRelief;
+    if (current.pinned_relief.enabled && pinned_relief_.should_splice(leaf_name))
+        return Splice::PinnedRelief;
     return Splice::No;
 }
 
