@@ -1,6 +1,7 @@
 #include "text/read_file.hpp"
 
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -34,5 +35,15 @@ TEST_CASE("read_file reads a whole file and names why it cannot") {
     auto directory = read_file(dir.string());
     CHECK_FALSE(directory.content);
     CHECK(directory.error == "it is a directory");
+
+    // A device or a FIFO is refused without reading (or, for a FIFO, waiting for a writer).
+    auto device = read_file("/dev/zero");
+    CHECK_FALSE(device.content);
+    CHECK(device.error == "not a regular file");
+    const auto fifo = (dir / "fifo").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto pipe = read_file(fifo);
+    CHECK_FALSE(pipe.content);
+    CHECK(pipe.error == "not a regular file");
     std::filesystem::remove_all(dir);
 }
