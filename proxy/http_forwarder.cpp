@@ -538,6 +538,17 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         res.keep_alive(client_keep_alive);
         rec.status = res.result_int();
 
+        // The origin's response broke off while nothing of it had reached the client: a 502.
+        auto send_broken_response = [&](error_code ec) -> awaitable<void> {
+            auto page =
+                prepare_error(rec,
+                              ErrorDetails{502, "Bad Gateway", rec.host,
+                                           "the origin's response broke off: " + ec.message(),
+                                           txn.transaction_id()},
+                              accept);
+            co_await send_generated_response(client, page, error_options, rec);
+        };
+
         // Browser miners hide in page, script and WebAssembly bodies: hold back the head until
         // the first bytes (up to the policy's limit) have been scanned.
         std::string body_prefix;
@@ -546,13 +557,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
                                                       cfg.upstream.idle_timeout, scratch);
             if (!scan.read_ok) {
                 rec.error = "response relay failed: " + scan.read_error.message();
-                auto page = prepare_error(
-                    rec,
-                    ErrorDetails{502, "Bad Gateway", rec.host,
-                                 "the origin's response broke off: " + scan.read_error.message(),
-                                 txn.transaction_id()},
-                    accept);
-                co_await send_generated_response(client, page, error_options, rec);
+                co_await send_broken_response(scan.read_error);
                 co_return false;
             }
             if (scan.verdict) {
@@ -617,16 +622,8 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
             const bool read_failed = received.failure == RelayOutcome::Failure::ReadTimeout ||
                                      received.failure == RelayOutcome::Failure::ReadError ||
                                      received.failure == RelayOutcome::Failure::BadBody;
-            if (read_failed && !response_out.is_header_done()) {
-                // Nothing of the response has reached the client yet: say what happened.
-                auto page = prepare_error(
-                    rec,
-                    ErrorDetails{502, "Bad Gateway", rec.host,
-                                 "the origin's response broke off: " + received.error.message(),
-                                 txn.transaction_id()},
-                    accept);
-                co_await send_generated_response(client, page, error_options, rec);
-            }
+            if (read_failed && !response_out.is_header_done())
+                co_await send_broken_response(received.error);
             co_return false;
         }
         if (origin_keep_alive && body_sent && !origin_answered_early && rp.is_done() &&
