@@ -29,10 +29,8 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
     auto& body = parser.get().body();
     if (parser.is_done() && serializer.is_done()) co_return outcome;
     std::optional<WideReads> wide;
-    if (!parser.is_done()) wide.emplace(input_buffer, parser);
-    // One element per read: an eager parser (http::async_read, used by the response scan, turns
-    // it on) would go on to the next chunk header after a chunk's data and wait for it while
-    // the data sat here.
+    // One element per read: an eager parser (http::async_read turns it on) would go on to the
+    // next chunk header after a chunk's data and wait for it while the data sat here.
     parser.eager(false);
     // Gathering waits only for bytes that are already on their way. With chunked framing, bytes
     // waiting on the stream may be just the CRLF or size line before a chunk that is yet to
@@ -46,6 +44,8 @@ awaitable<RelayOutcome> relay_body(ByteStream& input, beast::flat_buffer& input_
             // large writes, while a trickling one (server-sent events, progress output, a long
             // poll) is passed on as soon as a piece arrives instead of after 64 KiB.
             do {
+                if (!wide && outcome.body_bytes + (scratch.size() - body.size) > 0)
+                    wide.emplace(input_buffer);  // more than one read: a body worth it
                 input.transport().expires_after(read_timeout);
                 auto [ec, n] =
                     co_await http::async_read_some(input, input_buffer, parser, use_tuple);

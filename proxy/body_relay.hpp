@@ -9,21 +9,16 @@
 
 namespace minewall::proxy {
 
-// Room for 64 KiB reads in a connection's input buffer while a body is read from it. Beast
-// reads only as much as the buffer has room for, and a buffer sized by the message head holds
-// about 1 KiB: a 1 MiB body took a thousand reads. Afterwards the room is given back, so an
-// idle keep-alive connection keeps only a small buffer.
+// Room for 64 KiB reads in a connection's input buffer while a large body is read from it.
+// Beast reads only as much as the buffer has room for, and a buffer sized by the message head
+// holds about 1 KiB: a 1 MiB body took a thousand reads. Callers widen once a body has needed
+// more than one read, so small responses never pay for it; afterwards the room is given back,
+// so an idle keep-alive connection keeps only a small buffer.
 class WideReads {
   public:
     static constexpr std::size_t read_bytes = 64 * 1024;
-    // Widens only for a body that may not fit the room the buffer has: an unknown length, or
-    // more than that room still to come.
-    template <bool isRequest>
-    WideReads(beast::flat_buffer& buffer, const http::basic_parser<isRequest>& parser)
-        : buffer_(buffer) {
-        auto left = parser.content_length_remaining();
-        bool large = !left || *left > buffer.capacity() - buffer.size();
-        if (large && buffer.capacity() < read_bytes) {
+    explicit WideReads(beast::flat_buffer& buffer) : buffer_(buffer) {
+        if (buffer.capacity() < read_bytes) {
             buffer.reserve(read_bytes);
             widened_ = true;
         }

@@ -116,12 +116,12 @@ awaitable<PrefixScan> scan_response_prefix(ByteStream& up, beast::flat_buffer& b
     auto detection = policy::Detection{policy::ScanStatus::NeedMore, {}, {}};
     auto& body = rp.get().body();
     std::optional<WideReads> wide;
-    if (!rp.is_done()) wide.emplace(buffer, rp);
     while (detection.status == policy::ScanStatus::NeedMore && !rp.is_done()) {
+        if (!wide && !prefix.empty()) wide.emplace(buffer);  // more than one read
         body.data = scratch.data();
         body.size = scratch.size();
         up.transport().expires_after(timeout);
-        auto [ec, n] = co_await http::async_read(up, buffer, rp, use_tuple);
+        auto [ec, n] = co_await http::async_read_some(up, buffer, rp, use_tuple);
         if (ec == http::error::need_buffer) ec = {};
         if (ec) {
             scan.read_ok = false;
