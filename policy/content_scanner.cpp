@@ -8,12 +8,11 @@
 #include "text/ascii_text.hpp"
 
 namespace minewall::policy {
-namespace {}  // namespace
 
 bool content_type_is_scannable(std::string_view content_type) {
     if (content_type.empty()) return true;
-    // Only the media type, not its parameters, compared case-insensitively in place (no
-    // allocation: this runs for every response). Every entry below is lower case.
+    // Only the media type, not its parameters, searched case-insensitively in place (no
+    // allocation: this runs for every response).
     const std::string_view type = content_type.substr(0, content_type.find(';'));
     static constexpr std::string_view kScannable[] = {"text/html",
                                                       "application/xhtml+xml",
@@ -27,10 +26,8 @@ bool content_type_is_scannable(std::string_view content_type) {
                                                       "application/octet-stream",
                                                       "text/plain",
                                                       "binary/octet-stream"};
-    return std::any_of(std::begin(kScannable), std::end(kScannable), [&](std::string_view s) {
-        return std::search(type.begin(), type.end(), s.begin(), s.end(),
-                           [](char a, char b) { return text::to_lower(a) == b; }) != type.end();
-    });
+    return std::any_of(std::begin(kScannable), std::end(kScannable),
+                       [&](std::string_view s) { return text::icontains(type, s); });
 }
 
 ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,

@@ -126,7 +126,8 @@ awaitable<void> handle_connect(ClientConnection& client, RequestParser& parser,
     TlsInterception* tls = policy ? state.tls() : nullptr;
     std::optional<UpstreamConnection> upstream;
     const UpstreamConnection* pooled =
-        tls ? client.worker.pool().peek(bump_pool_key(authority->host, *authority, cfg.tls))
+        tls ? client.worker.pool().peek(bump_pool_key(authority->host, *authority,
+                                                      upstream_verified(cfg.tls, authority->host)))
             : nullptr;
     if (pooled) {
         rec.server_ip = pooled->server_ip;

@@ -86,15 +86,14 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     // config: the client connection's (the one its CONNECT was decided with), so the pool key
     // and the certificate checks agree with handle_connect's.
     TlsTunnelUpstreamSource(Worker& worker, TlsInterception& tls, std::string name,
-                            const Authority& origin, std::shared_ptr<const config::Config> config)
+                            const Authority& origin, const config::Config& config)
         : worker_(worker),
           state_(worker.state()),
           tls_(tls),
           origin_(origin),
           name_(std::move(name)),
-          config_(std::move(config)),
-          verify_(upstream_verified(config_->tls, name_)),
-          pool_key_(bump_pool_key(name_, origin, config_->tls)) {}
+          verify_(upstream_verified(config.tls, name_)),
+          pool_key_(bump_pool_key(name_, origin, verify_)) {}
 
     ~TlsTunnelUpstreamSource() override {
         if (!held_ || state_.draining) return;
@@ -191,7 +190,6 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
     TlsInterception& tls_;
     Authority origin_;
     std::string name_;
-    std::shared_ptr<const config::Config> config_;
     bool verify_;  // false for a tls.verify_exceptions origin (as configured when this began)
     std::string pool_key_;
     std::optional<UpstreamConnection> held_;
@@ -204,10 +202,8 @@ class TlsTunnelUpstreamSource final : public UpstreamSource {
 // Idle verified origin TLS connections outlive the client connection that opened them: the
 // next bumped connection to the same origin (same SNI name, same host:port) takes one from the
 // worker's pool instead of a new handshake and certificate check.
-std::string bump_pool_key(const std::string& name, const Authority& origin,
-                          const config::TlsConfig& current) {
-    return (upstream_verified(current, name) ? "tls " : "tls-unverified ") + name + " " +
-           origin.to_string();
+std::string bump_pool_key(const std::string& name, const Authority& origin, bool verified) {
+    return (verified ? "tls " : "tls-unverified ") + name + " " + origin.to_string();
 }
 
 std::string bump_name(const std::string& connect_host, const std::string& sni) {
@@ -227,7 +223,7 @@ awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
 
     // The origin first: its certificate problems must be known before the client sees ours.
     const bool blocked = origin.blocked;
-    TlsTunnelUpstreamSource source(client.worker, tls, name, authority, client.config);
+    TlsTunnelUpstreamSource source(client.worker, tls, name, authority, *client.config);
     auto upstream_failure = co_await source.open_first(std::move(origin), connect_record);
     if (!upstream_failure.empty() && !blocked)
         spdlog::warn("[{}] {}: {}", client.id, name, upstream_failure);

@@ -31,11 +31,11 @@ struct BumpOrigin {
 };
 
 // The worker-pool key of idle origin TLS connections for a bump minted for `name` toward
-// `origin`; connections opened without certificate checks (tls.verify_exceptions in `current`)
-// have keys of their own, so a reload that ends an exception never reuses one of them.
-// handle_connect looks there before opening a TCP connection of its own.
-std::string bump_pool_key(const std::string& name, const Authority& origin,
-                          const config::TlsConfig& current);
+// `origin`; connections opened without certificate checks (`verified` false: a
+// tls.verify_exceptions origin, see upstream_verified) have keys of their own, so a reload that
+// ends an exception never reuses one of them. handle_connect looks there before opening a TCP
+// connection of its own.
+std::string bump_pool_key(const std::string& name, const Authority& origin, bool verified);
 
 // name: bump_name(authority.host, sni), which the caller has already worked out.
 awaitable<void> bump_tunnel(ClientConnection& client, TlsInterception& tls,
