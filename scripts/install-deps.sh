@@ -7,7 +7,8 @@ set -euo pipefail
 want="${1:-build}"
 build_pkgs=(build-essential cmake ninja-build pkg-config
             libboost1.81-dev libssl-dev libre2-dev libspdlog-dev libfmt-dev
-            libyaml-cpp-dev libcli11-dev nlohmann-json3-dev doctest-dev libcrypt-dev)
+            libyaml-cpp-dev libcli11-dev nlohmann-json3-dev doctest-dev libcrypt-dev
+            libgoogle-perftools-dev)  # tcmalloc_minimal for the release binary
 test_pkgs=(clang libclang-rt-14-dev curl openssl ca-certificates procps)
 bench_pkgs=(nginx-light squid-openssl wrk hey mitmproxy)  # squid-openssl is Squid with ssl_bump; it replaces "squid"
 
