@@ -48,10 +48,23 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 // Walks `value`, copying valid UTF-8 and printable ASCII, calling `on_ascii` for ASCII
-// bytes (which decides how to write them) and writing U+FFFD for invalid bytes.
+// bytes that need escaping (control bytes, DEL and the printable bytes in `escaped`) and
+// writing U+FFFD for invalid bytes. Runs of printable ASCII go out in one append: most values
+// (host names, URLs, user agents) are nothing else, and the writer formats every record.
 template <typename OnAscii>
-void append_utf8_with(std::string& out, std::string_view value, OnAscii on_ascii) {
+void append_utf8_with(std::string& out, std::string_view value, std::string_view escaped,
+                      OnAscii on_ascii) {
+    const auto plain = [escaped](unsigned char c) {
+        return c >= 0x20 && c < 0x7F && escaped.find(static_cast<char>(c)) == std::string_view::npos;
+    };
     for (std::size_t i = 0; i < value.size();) {
+        std::size_t run = i;
+        while (run < value.size() && plain(static_cast<unsigned char>(value[run]))) ++run;
+        if (run > i) {
+            out.append(value.substr(i, run - i));
+            i = run;
+            continue;
+        }
         const auto c = static_cast<unsigned char>(value[i]);
         if (c < 0x80) {
             on_ascii(out, c);
@@ -138,7 +151,7 @@ std::uint64_t obfuscated_number(std::string_view value) {
 }
 
 void append_json_escaped(std::string& out, std::string_view value) {
-    append_utf8_with(out, value, [](std::string& o, unsigned char c) {
+    append_utf8_with(out, value, "\"\\", [](std::string& o, unsigned char c) {
         switch (c) {
             case '"':
                 o.append("\\\"");
@@ -175,7 +188,7 @@ void append_json_escaped(std::string& out, std::string_view value) {
 }
 
 void append_line_safe(std::string& out, std::string_view value) {
-    append_utf8_with(out, value, [](std::string& o, unsigned char c) {
+    append_utf8_with(out, value, "", [](std::string& o, unsigned char c) {
         if (c < 0x20 || c == 0x7F) {
             append_hex_byte(o, c);
         } else {
@@ -185,7 +198,7 @@ void append_line_safe(std::string& out, std::string_view value) {
 }
 
 void append_cef_header_escaped(std::string& out, std::string_view value) {
-    append_utf8_with(out, value, [](std::string& o, unsigned char c) {
+    append_utf8_with(out, value, "\\|", [](std::string& o, unsigned char c) {
         if (c == '\\' || c == '|') {
             o.push_back('\\');
             o.push_back(static_cast<char>(c));
@@ -198,7 +211,7 @@ void append_cef_header_escaped(std::string& out, std::string_view value) {
 }
 
 void append_cef_extension_escaped(std::string& out, std::string_view value) {
-    append_utf8_with(out, value, [](std::string& o, unsigned char c) {
+    append_utf8_with(out, value, "\\=", [](std::string& o, unsigned char c) {
         if (c == '\\' || c == '=') {
             o.push_back('\\');
             o.push_back(static_cast<char>(c));

@@ -54,6 +54,15 @@ TEST_CASE("line-safe text never contains a tab, CR or LF") {
     CHECK(out == "ua%09x%0D%0Ay z");
 }
 
+TEST_CASE("line-safe text copies printable runs between escapes and UTF-8 unchanged") {
+    std::string out = "prefix ";
+    append_line_safe(out, "Mozilla/5.0 (X11) \xc3\xa9t\xc3\xa9\x7f\xe2\x82 end");
+    CHECK(out == "prefix Mozilla/5.0 (X11) \xc3\xa9t\xc3\xa9%7F\xEF\xBF\xBD\xEF\xBF\xBD end");
+    out.clear();
+    append_line_safe(out, "");
+    CHECK(out.empty());
+}
+
 TEST_CASE("cef escaping differs between header and extension") {
     std::string header;
     append_cef_header_escaped(header, "a|b\\c=d");
