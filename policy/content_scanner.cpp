@@ -10,24 +10,16 @@
 namespace minewall::policy {
 
 bool content_type_is_scannable(std::string_view content_type) {
-    if (content_type.empty()) return true;
-    // Only the media type, not its parameters, searched case-insensitively in place (no
+    // Only the media type, not its parameters, compared case-insensitively in place (no
     // allocation: this runs for every response).
-    const std::string_view type = content_type.substr(0, content_type.find(';'));
-    static constexpr std::string_view kScannable[] = {"text/html",
-                                                      "application/xhtml+xml",
-                                                      "text/javascript",
-                                                      "application/javascript",
-                                                      "application/x-javascript",
-                                                      "application/ecmascript",
-                                                      "text/ecmascript",
-                                                      "application/json",
-                                                      "application/wasm",
-                                                      "application/octet-stream",
-                                                      "text/plain",
-                                                      "binary/octet-stream"};
-    return std::any_of(std::begin(kScannable), std::end(kScannable),
-                       [&](std::string_view s) { return text::icontains(type, s); });
+    const std::string_view type = text::trim(content_type.substr(0, content_type.find(';')));
+    if (type.empty()) return true;
+    static constexpr std::string_view kExact[] = {
+        "text/html",  "application/xhtml+xml",    "application/wasm",
+        "text/plain", "application/octet-stream", "binary/octet-stream"};  // S3's default
+    return std::any_of(std::begin(kExact), std::end(kExact),
+                       [&](std::string_view s) { return text::iequals(type, s); }) ||
+           text::icontains(type, "javascript") || text::icontains(type, "ecmascript");
 }
 
 ContentScanner::ContentScanner(const BrowserMinerSignatures& signatures, std::size_t limit,

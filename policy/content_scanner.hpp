@@ -16,8 +16,11 @@ namespace minewall::policy {
 
 inline constexpr std::size_t kDefaultContentScanLimit = 256 * 1024;
 
-// text/html, JavaScript, JSON, WebAssembly, octet-stream, text/plain, or unknown (empty).
-// Images, audio, video and fonts are not worth scanning.
+// The response types that can carry a browser miner and are therefore held and scanned: HTML,
+// JavaScript (ECMAScript), WebAssembly, text/plain, untyped bytes (octet-stream, or no type).
+// One list for the proxy (which responses to hold back) and the policy (which to scan).
+// Images, media, fonts, JSON and event streams are passed on as they arrive: they carry no
+// miner script, and API responses and streams must not wait for a scanner.
 bool content_type_is_scannable(std::string_view content_type);
 
 class ContentScanner {

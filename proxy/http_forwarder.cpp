@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "policy/content_scanner.hpp"
 #include "policy/snapshot.hpp"
 #include "proxy/block_page.hpp"
 #include "proxy/body_relay.hpp"
@@ -87,15 +88,6 @@ std::optional<AbsoluteTarget> resolve_target(std::string_view target, const Forw
         return std::nullopt;
     }
     return absolute;
-}
-
-// Bodies that can carry a browser miner: pages, scripts, WebAssembly, and untyped bytes.
-bool worth_scanning(std::string_view content_type) {
-    auto type = text::trim(content_type.substr(0, content_type.find(';')));
-    auto is = [type](std::string_view name) { return iequals(type, name); };
-    return type.empty() || is("text/html") || is("application/xhtml+xml") ||
-           is("application/wasm") || is("application/octet-stream") || is("text/plain") ||
-           text::icontains(type, "javascript");
 }
 
 struct PrefixScan {
@@ -552,7 +544,7 @@ awaitable<bool> forward_http_request(ClientConnection& client, RequestParser& pa
         // Browser miners hide in page, script and WebAssembly bodies: hold back the head until
         // the first bytes (up to the policy's limit) have been scanned.
         std::string body_prefix;
-        if (policy && !no_body && worth_scanning(rec.content_type)) {
+        if (policy && !no_body && policy::content_type_is_scannable(rec.content_type)) {
             auto scan = co_await scan_response_prefix(up, upstream.buffer, rp, *policy, body_prefix,
                                                       cfg.upstream.idle_timeout, scratch);
             if (!scan.read_ok) {

@@ -127,6 +127,25 @@ TEST_CASE("blocks CryptoNight WebAssembly but not ordinary WebAssembly") {
     CHECK(app.out == "200 " + std::to_string(wasm_exporting("add").size()));
 }
 
+TEST_CASE("scans every script and untyped-bytes content type the policy lists, and not JSON") {
+    // The proxy holds and scans the types the policy names: ECMAScript and S3's default
+    // binary/octet-stream were once passed on unscanned. JSON is passed on as it arrives.
+    const std::string script = "var miner = new CoinHive.Anonymous('aBcDeFgHiJkLmNoPqRsTuVwXyZ0123');";
+    OriginServer origin;
+    origin.add_route("/lib.es", "text/ecmascript; charset=utf-8", script);
+    origin.add_route("/upload.bin", "binary/octet-stream", wasm_exporting("_cryptonight_hash"));
+    origin.add_route("/api.json", "application/json", "{\"note\": \"" + script + "\"}");
+    MinewallProcess proxy("");
+    auto code = [&](const std::string& path) {
+        return curl({"-x", proxy.proxy_url(), "-o", "/dev/null", "-w", "%{http_code}",
+                     origin.url(path)})
+            .out;
+    };
+    CHECK(code("/lib.es") == "403");
+    CHECK(code("/upload.bin") == "403");
+    CHECK(code("/api.json") == "200");
+}
+
 TEST_CASE("cuts a stratum tunnel before the pool receives a byte") {
     PoolListener pool;
     TempDir logs;

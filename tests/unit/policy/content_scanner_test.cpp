@@ -110,6 +110,13 @@ TEST_CASE("scannable content types") {
     CHECK(content_type_is_scannable(""));
     CHECK_FALSE(content_type_is_scannable("image/png"));
     CHECK_FALSE(content_type_is_scannable("video/mp4"));
+    CHECK(content_type_is_scannable("text/ecmascript"));
+    CHECK(content_type_is_scannable("binary/octet-stream"));
+    CHECK(content_type_is_scannable(" text/plain ; charset=us-ascii"));
+    CHECK(content_type_is_scannable(" ; charset=utf-8"));  // no media type: untyped bytes
+    CHECK_FALSE(content_type_is_scannable("application/json"));
+    CHECK_FALSE(content_type_is_scannable("text/event-stream"));
+    CHECK_FALSE(content_type_is_scannable("text/plainly"));
 }
 
 TEST_CASE("content types are compared case-insensitively, parameters ignored") {
