@@ -1,12 +1,16 @@
 #include "tests/support/minewall_process.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <regex>
 #include <stdexcept>
 
 namespace minewall::testing {
 
 std::string minewall_binary() {
+    // scripts/test.sh also runs the integration suite against the release binary (optimised,
+    // linked with tcmalloc): the one scripts/run.sh and the Docker image ship.
+    if (const char* other = std::getenv("MINEWALL_TEST_BINARY"); other && *other) return other;
     return MINEWALL_BINARY;
 }
 

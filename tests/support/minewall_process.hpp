@@ -38,7 +38,8 @@ class MinewallProcess {
     std::uint16_t port_ = 0;
 };
 
-// The path of the minewall binary under test.
+// The path of the minewall binary under test: the one built with the tests, or
+// $MINEWALL_TEST_BINARY when set.
 std::string minewall_binary();
 
 // curl through a proxy: common flags plus args. -sS, a hard time limit, no ~/.curlrc.
