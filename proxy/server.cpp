@@ -5,6 +5,7 @@
 #include <csignal>
 #include <thread>
 
+#include "proxy/heap_release.hpp"
 #include "proxy/net.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/statistics.hpp"
@@ -13,6 +14,12 @@
 namespace minewall::proxy {
 
 namespace {
+
+// Free heap memory goes back to the OS within this long of a burst ending, once at least the
+// threshold is held (under steady load the allocator's free pool stays below it, so pages are
+// not handed back only to be faulted in again).
+constexpr std::chrono::seconds heap_release_interval{10};
+constexpr std::size_t heap_release_threshold_bytes = std::size_t{16} << 20;
 
 unsigned worker_count(const config::Config& c) {
     if (c.worker_threads > 0) return c.worker_threads;
@@ -103,6 +110,16 @@ int Server::run() {
         });
     };
     wait_statistics();
+    asio::steady_timer heap_timer(signals_context);
+    std::function<void()> wait_heap_release = [&] {
+        heap_timer.expires_after(heap_release_interval);
+        heap_timer.async_wait([&](const error_code& ec) {
+            if (ec) return;
+            release_free_heap();
+            wait_heap_release();
+        });
+    };
+    wait_heap_release();
     stop_signals.async_wait([&](const error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received {}: draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
@@ -110,6 +127,7 @@ int Server::run() {
         reload_signal.cancel();
         reopen_signal.cancel();
         statistics_signal.cancel();
+        heap_timer.cancel();
     });
     signals_context.run();
     // Asio puts the default action back when a signal set lets go of a signal, and for SIGHUP,
@@ -126,8 +144,19 @@ int Server::run() {
     return 0;
 }
 
+void Server::release_free_heap() {
+    const auto r = proxy::release_free_heap(heap_release_threshold_bytes);
+    if (!r.released) return;
+    ++heap_releases_;
+    heap_released_bytes_ += r.free_bytes;
+    spdlog::debug("returned {} MiB of free heap memory ({}) to the operating system",
+                  r.free_bytes >> 20, r.allocator);
+}
+
 void Server::log_statistics(const char* when) {
     auto report = collect_statistics(*state_);
+    report.add("heap_releases", heap_releases_);
+    report.add("heap_released_mib", heap_released_bytes_ >> 20);
     if (add_statistics_) add_statistics_(report);
     spdlog::info("statistics ({}): {}", when, report.line());
 }

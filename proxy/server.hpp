@@ -1,6 +1,7 @@
 #pragma once
 // The running proxy: worker threads with their listeners, signal handling (SIGTERM/SIGINT
 // drain, SIGHUP reload, SIGUSR1 reopen logs, SIGUSR2 statistics) and the shutdown sequence.
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -45,12 +46,16 @@ class Server {
   private:
     void reload();
     void drain_and_stop();
+    // Every heap_release_interval: hands free heap memory back to the OS (heap_release.hpp).
+    void release_free_heap();
 
     std::unique_ptr<ProxyState> state_;
     std::vector<std::unique_ptr<Worker>> workers_;
     ConfigReloader reloader_;
     std::function<void()> reopen_logs_;
     std::function<void(StatisticsReport&)> add_statistics_;
+    std::uint64_t heap_releases_ = 0;         // times free heap memory was handed back
+    std::uint64_t heap_released_bytes_ = 0;  // free bytes held at those times, summed
 };
 
 }  // namespace minewall::proxy
