@@ -35,6 +35,8 @@ struct ProxyCounters {
     std::atomic<std::uint64_t> upstream_opened{0};
     std::atomic<std::uint64_t> failed_logins{0};
     std::atomic<std::uint64_t> logins_refused_lockout{0};
+    std::atomic<std::uint64_t> heap_releases{0};        // free heap memory handed back to the OS
+    std::atomic<std::uint64_t> heap_released_bytes{0};  // resident size those releases dropped
 };
 
 // A listening endpoint as bound (after port 0 was resolved), for loop detection.

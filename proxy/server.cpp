@@ -5,7 +5,6 @@
 #include <csignal>
 #include <thread>
 
-#include "proxy/heap_release.hpp"
 #include "proxy/net.hpp"
 #include "proxy/proxy_state.hpp"
 #include "proxy/statistics.hpp"
@@ -32,7 +31,8 @@ unsigned worker_count(const config::Config& c) {
 Server::Server(config::Config config, TransactionSink& sink, ConfigReloader reloader)
     : state_(std::make_unique<ProxyState>(std::make_shared<const config::Config>(std::move(config)),
                                           sink)),
-      reloader_(std::move(reloader)) {
+      reloader_(std::move(reloader)),
+      heap_releaser_(process_heap_allocator(), heap_release_threshold_bytes) {
     auto cfg = state_->config();
     for (unsigned i = 0; i < worker_count(*cfg); ++i)
         workers_.push_back(std::make_unique<Worker>(i, *state_));
@@ -82,12 +82,15 @@ int Server::run() {
 
     for (auto& w : workers_)
         w->start();
-    spdlog::info("minewall {} ready (instance {})", MINEWALL_VERSION, state_->instance_id());
+    spdlog::info("minewall {} ready (instance {}, heap allocator {})", MINEWALL_VERSION,
+                 state_->instance_id(), heap_releaser_.allocator_name());
 
+    // After SIGTERM nothing re-arms: a handler that had already completed when the stop handler
+    // cancelled its wait would otherwise wait again and keep signals_context.run() from returning.
     bool stopping = false;
     std::function<void()> wait_reload = [&] {
         reload_signal.async_wait([&](const error_code& ec, int) {
-            if (ec) return;
+            if (ec || stopping) return;
             reload();
             wait_reload();
         });
@@ -95,7 +98,7 @@ int Server::run() {
     wait_reload();
     std::function<void()> wait_reopen = [&] {
         reopen_signal.async_wait([&](const error_code& ec, int) {
-            if (ec) return;
+            if (ec || stopping) return;
             spdlog::info("SIGUSR1: reopening log files");
             if (reopen_logs_) reopen_logs_();
             wait_reopen();
@@ -104,7 +107,7 @@ int Server::run() {
     wait_reopen();
     std::function<void()> wait_statistics = [&] {
         statistics_signal.async_wait([&](const error_code& ec, int) {
-            if (ec) return;
+            if (ec || stopping) return;
             log_statistics("SIGUSR2");
             wait_statistics();
         });
@@ -114,7 +117,7 @@ int Server::run() {
     std::function<void()> wait_heap_release = [&] {
         heap_timer.expires_after(heap_release_interval);
         heap_timer.async_wait([&](const error_code& ec) {
-            if (ec) return;
+            if (ec || stopping) return;
             release_free_heap();
             wait_heap_release();
         });
@@ -145,18 +148,17 @@ int Server::run() {
 }
 
 void Server::release_free_heap() {
-    const auto r = proxy::release_free_heap(heap_release_threshold_bytes);
+    const auto r = heap_releaser_.tick();
     if (!r.released) return;
-    ++heap_releases_;
-    heap_released_bytes_ += r.free_bytes;
-    spdlog::debug("returned {} MiB of free heap memory ({}) to the operating system",
-                  r.free_bytes >> 20, r.allocator);
+    auto& c = state_->counters();
+    ++c.heap_releases;
+    c.heap_released_bytes += r.resident_drop;
+    spdlog::debug("handed {} MiB of free heap memory ({}) back to the OS: resident size -{} MiB",
+                  r.free_bytes >> 20, heap_releaser_.allocator_name(), r.resident_drop >> 20);
 }
 
 void Server::log_statistics(const char* when) {
     auto report = collect_statistics(*state_);
-    report.add("heap_releases", heap_releases_);
-    report.add("heap_released_mib", heap_released_bytes_ >> 20);
     if (add_statistics_) add_statistics_(report);
     spdlog::info("statistics ({}): {}", when, report.line());
 }

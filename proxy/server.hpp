@@ -1,7 +1,6 @@
 #pragma once
 // The running proxy: worker threads with their listeners, signal handling (SIGTERM/SIGINT
 // drain, SIGHUP reload, SIGUSR1 reopen logs, SIGUSR2 statistics) and the shutdown sequence.
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "proxy/heap_release.hpp"
 #include "proxy/statistics_report.hpp"
 #include "proxy/transaction_sink.hpp"
 
@@ -54,8 +54,7 @@ class Server {
     ConfigReloader reloader_;
     std::function<void()> reopen_logs_;
     std::function<void(StatisticsReport&)> add_statistics_;
-    std::uint64_t heap_releases_ = 0;         // times free heap memory was handed back
-    std::uint64_t heap_released_bytes_ = 0;  // free bytes held at those times, summed
+    HeapReleaser heap_releaser_;
 };
 
 }  // namespace minewall::proxy

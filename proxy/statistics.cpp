@@ -25,6 +25,8 @@ StatisticsReport collect_statistics(ProxyState& state) {
     report.add("upstream_timeouts", c.upstream_timeouts.load());
     report.add("login_failures", c.failed_logins.load());
     report.add("logins_refused_lockout", c.logins_refused_lockout.load());
+    report.add("heap_releases", c.heap_releases.load());
+    report.add("heap_released_mib", c.heap_released_bytes.load() >> 20);
     if (auto identity = state.identity(); identity && identity->credentials) {
         auto logins = identity->credentials->counters();
         report.add("login_checks_accepted", logins.accepted);

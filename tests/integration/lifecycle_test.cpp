@@ -20,13 +20,6 @@ long status_kib(pid_t pid, const std::string& field) {
     return -1;
 }
 
-bool maps_library(pid_t pid, const std::string& name) {
-    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-    std::stringstream text;
-    text << maps.rdbuf();
-    return text.str().find(name) != std::string::npos;
-}
-
 }  // namespace
 
 TEST_CASE("SIGTERM lets a transfer in flight finish, then exits 0") {
@@ -108,6 +101,12 @@ TEST_CASE("memory that a burst of downloads freed goes back to the operating sys
     OriginServer origin;
     MinewallProcess proxy("");
     const pid_t pid = proxy.process().pid();
+    if (proxy.log().find("heap allocator sanitizer") != std::string::npos) {
+        // ASan keeps freed memory in its quarantine: only a release binary can show this
+        // (scripts/test.sh runs this suite against one too).
+        MESSAGE("sanitizer build: not checked");
+        return;
+    }
     // 200 parallel 1 MiB downloads: text/plain, so each response is scanned and up to 256 KiB
     // of it held while it is scanned: tens of MiB that are free once the downloads end.
     std::vector<std::string> args{"--parallel", "--parallel-max", "200", "-x", proxy.proxy_url(),
@@ -122,23 +121,19 @@ TEST_CASE("memory that a burst of downloads freed goes back to the operating sys
     for (std::string code; std::getline(codes, code);)
         ok += code == "200";
     REQUIRE_MESSAGE(ok == 200, r.err);
-    const long after_burst = status_kib(pid, "VmRSS");
-    MESSAGE("resident after the burst: " << after_burst << " KiB, peak " << status_kib(pid, "VmHWM"));
-    if (maps_library(pid, "libasan")) {
-        // ASan keeps freed memory in its quarantine: only the release binary can show this
-        // (scripts/test.sh runs this suite against it too).
-        MESSAGE("sanitizer build: resident size not checked");
-        return;
-    }
+    // Against the peak: a release may already have happened while the last downloads ended.
+    const long peak = status_kib(pid, "VmHWM");
     // The server hands free heap memory back every 10 s once 16 MiB of it is held.
-    long now = after_burst;
-    for (int i = 0; i < 150 && now > after_burst - 16 * 1024; ++i) {
+    long now = status_kib(pid, "VmRSS");
+    for (int i = 0; i < 150 && now > peak - 16 * 1024; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
         now = status_kib(pid, "VmRSS");
     }
-    CHECK_MESSAGE(now <= after_burst - 16 * 1024, "resident " << now << " KiB, was " << after_burst);
+    CHECK_MESSAGE(now <= peak - 16 * 1024, "resident " << now << " KiB, peak " << peak);
     proxy.process().signal(SIGUSR2);
     auto log = proxy.process().wait_for_output("statistics (SIGUSR2)", std::chrono::seconds(10));
     REQUIRE(log);
-    CHECK(log->find(" heap_releases=0 ") == std::string::npos);
+    const auto at = log->find(" heap_releases=");
+    REQUIRE(at != std::string::npos);
+    CHECK(std::stoll(log->substr(at + 15)) >= 1);
 }

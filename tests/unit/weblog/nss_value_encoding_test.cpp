@@ -75,3 +75,49 @@ TEST_CASE("cef escaping differs between header and extension") {
 TEST_CASE("percent decoding reverses hex encoding and keeps malformed escapes") {
     CHECK(percent_decode("a%20b%2Fc%zz%4") == "a b/c%zz%4");
 }
+
+TEST_CASE("every ASCII byte between plain text is encoded by each encoder's rules") {
+    const char* hex = "0123456789ABCDEF";
+    auto pct = [&](unsigned char c) { return std::string{'%', hex[c >> 4], hex[c & 15]}; };
+    auto control = [](unsigned char c) { return c < 0x20 || c == 0x7F; };
+    for (unsigned v = 0; v < 0x80; ++v) {
+        const auto c = static_cast<unsigned char>(v);
+        const std::string ch(1, static_cast<char>(c));
+        const std::string in = "ab" + ch + "cd";
+        CAPTURE(v);
+
+        std::string line;
+        append_line_safe(line, in);
+        CHECK(line == "ab" + (control(c) ? pct(c) : ch) + "cd");
+
+        std::string json_expected;
+        switch (c) {
+            case '"': json_expected = "\\\""; break;
+            case '\\': json_expected = "\\\\"; break;
+            case '\n': json_expected = "\\n"; break;
+            case '\r': json_expected = "\\r"; break;
+            case '\t': json_expected = "\\t"; break;
+            case '\b': json_expected = "\\b"; break;
+            case '\f': json_expected = "\\f"; break;
+            default:
+                json_expected = control(c) ? std::string("\\u00") + hex[c >> 4] + hex[c & 15] : ch;
+        }
+        std::string json;
+        append_json_escaped(json, in);
+        CHECK(json == "ab" + json_expected + "cd");
+
+        std::string header;
+        append_cef_header_escaped(header, in);
+        const bool header_escaped = c == '\\' || c == '|';
+        CHECK(header == "ab" + (header_escaped ? "\\" + ch : control(c) ? pct(c) : ch) + "cd");
+
+        std::string ext;
+        append_cef_extension_escaped(ext, in);
+        std::string ext_expected = c == '\\' || c == '=' ? "\\" + ch
+                                   : c == '\n'           ? std::string("\\n")
+                                   : c == '\r'           ? std::string("\\r")
+                                   : control(c)          ? pct(c)
+                                                         : ch;
+        CHECK(ext == "ab" + ext_expected + "cd");
+    }
+}
