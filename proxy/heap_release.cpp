@@ -32,8 +32,8 @@ HeapAllocator process_heap_allocator() {
     if (kSanitizerAllocator) return {"sanitizer", [] { return std::size_t{0}; }, [] {}};
     auto get = reinterpret_cast<GetNumericProperty>(
         dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty"));
-    auto release =
-        reinterpret_cast<ReleaseFreeMemory>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
+    auto release = reinterpret_cast<ReleaseFreeMemory>(
+        dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
     if (get && release) {
         // Free pages of the page heap that are still mapped; what thread and size-class caches
         // hold is not counted (tcmalloc keeps that bounded itself).

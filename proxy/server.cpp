@@ -20,6 +20,29 @@ namespace {
 constexpr std::chrono::seconds heap_release_interval{10};
 constexpr std::size_t heap_release_threshold_bytes = std::size_t{16} << 20;
 
+// Runs `action` on each delivery of the set's signals until the wait is cancelled or
+// `stopping` is set.
+void on_each_signal(asio::signal_set& set, const bool& stopping, std::function<void()> action) {
+    set.async_wait(
+        [&set, &stopping, action = std::move(action)](const error_code& ec, int) mutable {
+            if (ec || stopping) return;
+            action();
+            on_each_signal(set, stopping, std::move(action));
+        });
+}
+
+// Runs `action` every `interval` until the timer is cancelled or `stopping` is set.
+void every(asio::steady_timer& timer, std::chrono::steady_clock::duration interval,
+           const bool& stopping, std::function<void()> action) {
+    timer.expires_after(interval);
+    timer.async_wait(
+        [&timer, interval, &stopping, action = std::move(action)](const error_code& ec) mutable {
+            if (ec || stopping) return;
+            action();
+            every(timer, interval, stopping, std::move(action));
+        });
+}
+
 unsigned worker_count(const config::Config& c) {
     if (c.worker_threads > 0) return c.worker_threads;
     unsigned cores = std::thread::hardware_concurrency();
@@ -88,41 +111,14 @@ int Server::run() {
     // After SIGTERM nothing re-arms: a handler that had already completed when the stop handler
     // cancelled its wait would otherwise wait again and keep signals_context.run() from returning.
     bool stopping = false;
-    std::function<void()> wait_reload = [&] {
-        reload_signal.async_wait([&](const error_code& ec, int) {
-            if (ec || stopping) return;
-            reload();
-            wait_reload();
-        });
-    };
-    wait_reload();
-    std::function<void()> wait_reopen = [&] {
-        reopen_signal.async_wait([&](const error_code& ec, int) {
-            if (ec || stopping) return;
-            spdlog::info("SIGUSR1: reopening log files");
-            if (reopen_logs_) reopen_logs_();
-            wait_reopen();
-        });
-    };
-    wait_reopen();
-    std::function<void()> wait_statistics = [&] {
-        statistics_signal.async_wait([&](const error_code& ec, int) {
-            if (ec || stopping) return;
-            log_statistics("SIGUSR2");
-            wait_statistics();
-        });
-    };
-    wait_statistics();
+    on_each_signal(reload_signal, stopping, [this] { reload(); });
+    on_each_signal(reopen_signal, stopping, [this] {
+        spdlog::info("SIGUSR1: reopening log files");
+        if (reopen_logs_) reopen_logs_();
+    });
+    on_each_signal(statistics_signal, stopping, [this] { log_statistics("SIGUSR2"); });
     asio::steady_timer heap_timer(signals_context);
-    std::function<void()> wait_heap_release = [&] {
-        heap_timer.expires_after(heap_release_interval);
-        heap_timer.async_wait([&](const error_code& ec) {
-            if (ec || stopping) return;
-            release_free_heap();
-            wait_heap_release();
-        });
-    };
-    wait_heap_release();
+    every(heap_timer, heap_release_interval, stopping, [this] { release_free_heap(); });
     stop_signals.async_wait([&](const error_code& ec, int signal_number) {
         if (ec) return;
         spdlog::info("received {}: draining", signal_number == SIGINT ? "SIGINT" : "SIGTERM");

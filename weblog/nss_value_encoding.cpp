@@ -55,11 +55,13 @@ template <typename OnAscii>
 void append_utf8_with(std::string& out, std::string_view value, std::string_view escaped,
                       OnAscii on_ascii) {
     const auto plain = [escaped](unsigned char c) {
-        return c >= 0x20 && c < 0x7F && escaped.find(static_cast<char>(c)) == std::string_view::npos;
+        return c >= 0x20 && c < 0x7F &&
+               escaped.find(static_cast<char>(c)) == std::string_view::npos;
     };
     for (std::size_t i = 0; i < value.size();) {
         std::size_t run = i;
-        while (run < value.size() && plain(static_cast<unsigned char>(value[run]))) ++run;
+        while (run < value.size() && plain(static_cast<unsigned char>(value[run])))
+            ++run;
         if (run > i) {
             out.append(value.substr(i, run - i));
             i = run;

@@ -104,11 +104,22 @@ TEST_CASE("re-frames a close-delimited response as chunked for HTTP/1.1 clients"
     CHECK(r.out.find("hello from origin\n") != std::string::npos);
 }
 
+namespace {
+
+// HEAD of `path`, then a GET of /hello on the same connection (curl --next), which writes
+// "connects=0" when it reused the connection.
+CommandResult head_then_get(const MinewallProcess& proxy, const OriginServer& origin,
+                            const std::string& path) {
+    return curl({"-x", proxy.proxy_url(), "-I", origin.url(path), "--next", "-x", proxy.proxy_url(),
+                 origin.url("/hello"), "-w", "connects=%{num_connects}\n"});
+}
+
+}  // namespace
+
 TEST_CASE("HEAD returns the headers without a body and keeps the connection usable") {
     OriginServer origin;
     MinewallProcess proxy(plain_config);
-    auto r = curl({"-x", proxy.proxy_url(), "-I", origin.url("/big?bytes=5000"), "--next", "-x",
-                   proxy.proxy_url(), origin.url("/hello"), "-w", "connects=%{num_connects}\n"});
+    auto r = head_then_get(proxy, origin, "/big?bytes=5000");
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("HTTP/1.1 200 OK") == 0);
     CHECK(r.out.find("Content-Length: 5000") != std::string::npos);
@@ -120,8 +131,7 @@ TEST_CASE("HEAD of a chunked resource gets the head only and keeps the connectio
     OriginServer origin;
     MinewallProcess proxy(plain_config);
     // The head says chunked; a last chunk after it would be read as the next response.
-    auto r = curl({"-x", proxy.proxy_url(), "-I", origin.url("/chunked?n=3"), "--next", "-x",
-                   proxy.proxy_url(), origin.url("/hello"), "-w", "connects=%{num_connects}\n"});
+    auto r = head_then_get(proxy, origin, "/chunked?n=3");
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("Transfer-Encoding: chunked") != std::string::npos);
     CHECK(r.out.find("hello from origin\n") != std::string::npos);

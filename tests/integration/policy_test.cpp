@@ -130,7 +130,8 @@ TEST_CASE("blocks CryptoNight WebAssembly but not ordinary WebAssembly") {
 TEST_CASE("scans every script and untyped-bytes content type the policy lists, and not JSON") {
     // The proxy holds and scans the types the policy names: ECMAScript and S3's default
     // binary/octet-stream were once passed on unscanned. JSON is passed on as it arrives.
-    const std::string script = "var miner = new CoinHive.Anonymous('aBcDeFgHiJkLmNoPqRsTuVwXyZ0123');";
+    const std::string script =
+        "var miner = new CoinHive.Anonymous('aBcDeFgHiJkLmNoPqRsTuVwXyZ0123');";
     OriginServer origin;
     origin.add_route("/lib.es", "text/ecmascript; charset=utf-8", script);
     origin.add_route("/upload.bin", "binary/octet-stream", wasm_exporting("_cryptonight_hash"));

@@ -86,16 +86,6 @@ TEST_CASE("bumps HTTPS: the client sees a leaf from minewall's CA and every requ
     CHECK(lines[2].find("\trequestmethod=CONNECT\t") != std::string::npos);
 }
 
-// The value of key in the last "statistics (...)" line of the proxy's log, or -1.
-long long statistic(const std::string& log, const std::string& key) {
-    auto line_start = log.rfind("statistics (");
-    if (line_start == std::string::npos) return -1;
-    auto line = log.substr(line_start, log.find('\n', line_start) - line_start);
-    auto at = (" " + line + " ").find(" " + key + "=");
-    if (at == std::string::npos) return -1;
-    return std::stoll(line.substr(at + key.size() + 1));
-}
-
 TEST_CASE("SIGUSR2 and shutdown log the counters: requests, leaf cache, web log") {
     TlsOrigin origin;
     TempDir logs;

@@ -14,6 +14,15 @@ std::string minewall_binary() {
     return MINEWALL_BINARY;
 }
 
+long long statistic(const std::string& log, const std::string& key) {
+    auto line_start = log.rfind("statistics (");
+    if (line_start == std::string::npos) return -1;
+    auto line = log.substr(line_start, log.find('\n', line_start) - line_start);
+    auto at = (" " + line + " ").find(" " + key + "=");
+    if (at == std::string::npos) return -1;
+    return std::stoll(line.substr(at + key.size() + 1));
+}
+
 MinewallProcess::MinewallProcess(const std::string& config_yaml,
                                  std::vector<std::string> extra_args, std::string state_dir) {
     config_path_ = dir_.write("minewall.yaml", config_yaml);

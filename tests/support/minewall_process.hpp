@@ -42,6 +42,9 @@ class MinewallProcess {
 // $MINEWALL_TEST_BINARY when set.
 std::string minewall_binary();
 
+// The value of key in the last "statistics (...)" line of a proxy's log, or -1.
+long long statistic(const std::string& log, const std::string& key);
+
 // curl through a proxy: common flags plus args. -sS, a hard time limit, no ~/.curlrc.
 CommandResult curl(const std::vector<std::string>& args);
 

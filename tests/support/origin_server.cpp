@@ -131,22 +131,21 @@ struct OriginServer::Impl {
                 if (ec || !keep_alive) return;
                 continue;
             }
+            // Responses written as raw bytes, after which the origin closes.
+            auto write_and_close = [&](std::string_view raw) {
+                asio::write(*socket, asio::buffer(raw), ec);
+                socket->shutdown(tcp::socket::shutdown_both, ec);
+            };
             if (target == "/broken-chunk") {
                 // A chunked response that ends after its first chunk's size line.
-                std::string raw =
+                return write_and_close(
                     "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n"
-                    "Transfer-Encoding: chunked\r\n\r\n5\r\n";
-                asio::write(*socket, asio::buffer(raw), ec);
-                socket->shutdown(tcp::socket::shutdown_both, ec);
-                return;
+                    "Transfer-Encoding: chunked\r\n\r\n5\r\n");
             }
             if (target == "/close-delimited") {
-                std::string raw =
+                return write_and_close(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n"
-                    "body delimited by close\n";
-                asio::write(*socket, asio::buffer(raw), ec);
-                socket->shutdown(tcp::socket::shutdown_both, ec);
-                return;
+                    "body delimited by close\n");
             }
             if (target.rfind("/trickle", 0) == 0) {
                 // /big's body in 64 KiB pieces with a pause between them: a transfer that

@@ -92,13 +92,27 @@ TEST_CASE("every ASCII byte between plain text is encoded by each encoder's rule
 
         std::string json_expected;
         switch (c) {
-            case '"': json_expected = "\\\""; break;
-            case '\\': json_expected = "\\\\"; break;
-            case '\n': json_expected = "\\n"; break;
-            case '\r': json_expected = "\\r"; break;
-            case '\t': json_expected = "\\t"; break;
-            case '\b': json_expected = "\\b"; break;
-            case '\f': json_expected = "\\f"; break;
+            case '"':
+                json_expected = "\\\"";
+                break;
+            case '\\':
+                json_expected = "\\\\";
+                break;
+            case '\n':
+                json_expected = "\\n";
+                break;
+            case '\r':
+                json_expected = "\\r";
+                break;
+            case '\t':
+                json_expected = "\\t";
+                break;
+            case '\b':
+                json_expected = "\\b";
+                break;
+            case '\f':
+                json_expected = "\\f";
+                break;
             default:
                 json_expected = control(c) ? std::string("\\u00") + hex[c >> 4] + hex[c & 15] : ch;
         }
