@@ -5,8 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
-#include <csignal>
-#include <ctime>
+#include <cstdlib>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
