@@ -17,8 +17,18 @@ target_compile_definitions(minewall_asio INTERFACE BOOST_ASIO_NO_DEPRECATED
 
 if(MINEWALL_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
-                      -fno-sanitize-recover=undefined)
+                      -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
+endif()
+
+if(MINEWALL_TSAN)
+  if(MINEWALL_SANITIZE)
+    message(FATAL_ERROR "MINEWALL_TSAN and MINEWALL_SANITIZE cannot be combined")
+  endif()
+  # Worker threads, the web-log writer thread, policy and configuration swaps, the leaf cache's
+  # single flight and the origin pool are what this build checks.
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=thread)
 endif()
 
 # Faster rebuilds when ccache is on the machine; nothing depends on it.
@@ -40,6 +50,9 @@ if(MINEWALL_FUZZ)
     message(FATAL_ERROR "MINEWALL_FUZZ needs clang: configure with -DCMAKE_CXX_COMPILER=clang++")
   endif()
   # Instrument every library for coverage and memory errors; the fuzz targets add the driver.
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  # -fno-sanitize-recover=all: a UBSan finding aborts the target (libFuzzer then reports a
+  # crash), instead of printing "runtime error" and carrying on to exit 0.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)
 endif()

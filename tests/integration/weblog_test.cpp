@@ -108,8 +108,19 @@ TEST_CASE("--weblog adds a feed and an unknown preset is a start-up error") {
           std::string::npos);  // after the syslog header
     CHECK(cef[0].find("requestClientApplication=XMRig/6.21.0") != std::string::npos);
 
+    // The real start-up, not only `config check`: minewall refuses to run, naming the place.
     auto file = logs.write("bad.yaml", "weblog:\n  feeds:\n    - preset: splunkk\n");
-    auto r = run_command({minewall_binary(), "config", "check", file});
-    CHECK(r.exit_code == 1);
+    auto r = run_minewall(
+        {"run", "--config", file, "--listen", "127.0.0.1:0", "--state-dir", logs.file("state")},
+        std::chrono::seconds(20));
+    CHECK(r.exit_code == 2);
     CHECK(r.err.find(file + ":3: unknown weblog preset 'splunkk'") != std::string::npos);
+    CHECK(r.err.find("ready (instance") == std::string::npos);
+    // And on the command line.
+    r = run_minewall({"run", "--weblog", "splunkk:" + logs.file("x.log"), "--listen", "127.0.0.1:0",
+                      "--state-dir", logs.file("state")},
+                     std::chrono::seconds(20));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("splunkk") != std::string::npos);
+    CHECK(r.err.find("ready (instance") == std::string::npos);
 }

@@ -1,9 +1,13 @@
 #include "tests/support/minewall_process.hpp"
 
+#include <doctest/doctest.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <regex>
 #include <stdexcept>
+
+#include "tests/support/sanitizer_report.hpp"
 
 namespace minewall::testing {
 
@@ -43,12 +47,36 @@ MinewallProcess::MinewallProcess(const std::string& config_yaml,
 }
 
 MinewallProcess::~MinewallProcess() {
-    if (process_->running()) stop();
+    // FAIL_CHECK records a failure without throwing, so this is safe while unwinding too.
+    int code = process_->running() ? stop() : process_->wait(std::chrono::seconds(0)).value_or(-1);
+    if (code == -1) {
+        FAIL_CHECK("minewall did not exit within 30 s of SIGTERM; log:\n" << log());
+        process_->signal(SIGKILL);
+        process_->wait(std::chrono::seconds(10));
+    } else if (code != expected_exit_code_) {
+        FAIL_CHECK("minewall exited with " << code << " (expected " << expected_exit_code_
+                                           << "); log:\n"
+                                           << log());
+    }
+    check_no_sanitizer_report("minewall", log());
 }
 
 int MinewallProcess::stop() {
     process_->signal(SIGTERM);
     return process_->wait(std::chrono::seconds(30)).value_or(-1);
+}
+
+void check_no_sanitizer_report(const std::string& who, const std::string& text) {
+    if (auto report = sanitizer_report(text))
+        FAIL_CHECK(who << " wrote a sanitizer report:\n" << *report);
+}
+
+CommandResult run_minewall(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+    args.insert(args.begin(), minewall_binary());
+    auto result = run_command(args, timeout);
+    check_no_sanitizer_report("minewall " + (args.size() > 1 ? args[1] : std::string()),
+                              result.err + result.out);
+    return result;
 }
 
 CommandResult curl(const std::vector<std::string>& args) {

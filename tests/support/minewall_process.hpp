@@ -1,6 +1,10 @@
 #pragma once
 // Starts the real minewall binary for a test: writes the given YAML config, listens on a
 // free loopback port, waits until it is ready, and stops it with SIGTERM.
+// Every test that starts minewall also checks how it ended: when the MinewallProcess goes out
+// of scope, the test fails if minewall exited with another code than expected (0 unless
+// expect_exit_code says otherwise), did not stop within 30 s of SIGTERM, or wrote a sanitizer
+// report. A regression that only shows at shutdown (a leak, a use-after-free) fails the test.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,6 +33,8 @@ class MinewallProcess {
 
     // SIGTERM and wait; returns the exit code (or -1 when it did not stop in time).
     int stop();
+    // The exit code the end-of-test check expects (for tests that make minewall fail).
+    void expect_exit_code(int code) { expected_exit_code_ = code; }
 
   private:
     TempDir dir_;
@@ -36,7 +42,17 @@ class MinewallProcess {
     std::string state_dir_;
     std::unique_ptr<ChildProcess> process_;
     std::uint16_t port_ = 0;
+    int expected_exit_code_ = 0;
 };
+
+// Runs a minewall subcommand to completion (args without the binary); the test fails when its
+// output holds a sanitizer report. The exit code is the caller's to check.
+CommandResult run_minewall(std::vector<std::string> args,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// Fails the current test (without throwing) when text holds a sanitizer report; `who` names
+// the process in the message.
+void check_no_sanitizer_report(const std::string& who, const std::string& text);
 
 // The path of the minewall binary under test: the one built with the tests, or
 // $MINEWALL_TEST_BINARY when set.
