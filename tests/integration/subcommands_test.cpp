@@ -20,8 +20,7 @@ using namespace minewall::testing;
 namespace {
 
 CommandResult run_cli(std::vector<std::string> args, const std::string& stdin_file = "") {
-    args.insert(args.begin(), minewall_binary());
-    return run_command(args, std::chrono::seconds(60), stdin_file);
+    return run_minewall(std::move(args), std::chrono::seconds(60), stdin_file);
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

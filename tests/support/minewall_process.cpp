@@ -71,9 +71,10 @@ void check_no_sanitizer_report(const std::string& who, const std::string& text) 
         FAIL_CHECK(who << " wrote a sanitizer report:\n" << *report);
 }
 
-CommandResult run_minewall(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+CommandResult run_minewall(std::vector<std::string> args, std::chrono::milliseconds timeout,
+                           std::string stdin_file) {
     args.insert(args.begin(), minewall_binary());
-    auto result = run_command(args, timeout);
+    auto result = run_command(args, timeout, std::move(stdin_file));
     check_no_sanitizer_report("minewall " + (args.size() > 1 ? args[1] : std::string()),
                               result.err + result.out);
     return result;

@@ -48,7 +48,8 @@ class MinewallProcess {
 // Runs a minewall subcommand to completion (args without the binary); the test fails when its
 // output holds a sanitizer report. The exit code is the caller's to check.
 CommandResult run_minewall(std::vector<std::string> args,
-                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                           std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                           std::string stdin_file = "");
 
 // Fails the current test (without throwing) when text holds a sanitizer report; `who` names
 // the process in the message.
