@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/origin_server.hpp"
 #include "tests/support/raw_client.hpp"
@@ -61,6 +62,25 @@ TEST_CASE("streams a chunked POST body and answers Expect: 100-continue") {
     CHECK(r.exit_code == 0);
     CHECK(r.out == "bytes=" + std::to_string(body.size()) +
                        " fnv=" + std::to_string(OriginServer::fnv1a(body)));
+}
+
+TEST_CASE("the client gets 100 Continue before it sends the body") {
+    OriginServer origin;
+    MinewallProcess proxy(plain_config);
+    const auto host = "127.0.0.1:" + std::to_string(origin.port());
+    const std::string body = "the body, sent only after 100 Continue";
+    RawConnection client(proxy.port());
+    client.send("POST http://" + host + "/upload HTTP/1.1\r\nHost: " + host +
+                "\r\nExpect: 100-continue\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\n\r\n");
+    // A client that waits for the interim answer (curl gives up waiting after 1 s and sends
+    // anyway, which would hide a proxy that swallows it): nothing else can arrive before it.
+    auto& interim = client.read_until("\r\n\r\n", std::chrono::seconds(5));
+    REQUIRE(interim.rfind("HTTP/1.1 100 Continue\r\n", 0) == 0);
+    client.send(body);
+    auto& all = client.read_until("fnv=" + std::to_string(OriginServer::fnv1a(body)));
+    CHECK(all.find("HTTP/1.1 200 OK") != std::string::npos);
+    CHECK(all.find("bytes=" + std::to_string(body.size())) != std::string::npos);
 }
 
 TEST_CASE("relays a chunked response") {
@@ -168,4 +188,36 @@ TEST_CASE("serves HTTP/1.0 clients with a close-delimited response") {
     CHECK(r.out.find("HTTP/1.0 200 OK") == 0);
     CHECK(r.out.find("Transfer-Encoding") == std::string::npos);
     CHECK(r.out.find("chunk 0\nchunk 1\nchunk 2\n") != std::string::npos);
+}
+
+TEST_CASE("a pooled origin connection the origin closed while idle is not used again") {
+    OriginServer origin;
+    origin.close_idle_after(std::chrono::milliseconds(200));
+    MinewallProcess proxy(plain_config);
+    auto first = curl({"-x", proxy.proxy_url(), origin.url("/hello")});
+    REQUIRE(first.out == "hello from origin\n");
+    // Wait for the origin's idle close (a condition, not a guess at its timing).
+    REQUIRE(eventually([&] { return origin.idle_connections_closed() == 1; }));
+    // A POST: a request with a body is never retried, so only a proxy that notices the closed
+    // connection before using it gets this through.
+    auto second = curl({"-x", proxy.proxy_url(), "-w", " %{http_code}", "--data-binary", "abc",
+                        origin.url("/upload")});
+    CHECK(second.out == "bytes=3 fnv=" + std::to_string(OriginServer::fnv1a("abc")) + " 200");
+    CHECK(origin.connections_accepted() == 2);
+    CHECK(origin.requests_served() == 2);
+}
+
+TEST_CASE(
+    "a request that loses the race with the origin's close of a pooled connection is "
+    "retried on a fresh one") {
+    OriginServer origin;
+    // Every second request on a connection is read and then dropped unanswered: what a client
+    // sees when an origin's idle close crosses the request a proxy sent on a pooled connection.
+    origin.drop_requests_on_reused_connections(true);
+    MinewallProcess proxy(plain_config);
+    auto r = curl({"-x", proxy.proxy_url(), "-w", "%{http_code}\n", origin.url("/hello"),
+                   origin.url("/hello"), origin.url("/hello")});
+    CHECK(r.out == "hello from origin\n200\nhello from origin\n200\nhello from origin\n200\n");
+    CHECK(origin.requests_dropped() == 2);  // both later requests went out on a pooled one first
+    CHECK(origin.connections_accepted() == 3);
 }

@@ -26,7 +26,7 @@ TEST_CASE("refuses Content-Length together with Transfer-Encoding (request smugg
     CHECK(status_line(r.response) == "HTTP/1.1 400 Bad Request");
     CHECK(r.closed_by_peer);
     CHECK(r.response.find("hello from origin") == std::string::npos);
-    CHECK(origin.requests_served() == 0);
+    CHECK(origin.connections_accepted() == 0);
 }
 
 TEST_CASE("refuses two different Content-Length values") {
@@ -37,7 +37,7 @@ TEST_CASE("refuses two different Content-Length values") {
                                             "/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                                             "Content-Length: 40\r\n\r\nabc");
     CHECK(status_line(r.response) == "HTTP/1.1 400 Bad Request");
-    CHECK(origin.requests_served() == 0);
+    CHECK(origin.connections_accepted() == 0);
 }
 
 TEST_CASE("answers an invalid chunk size with 400 and closes") {
@@ -51,7 +51,7 @@ TEST_CASE("answers an invalid chunk size with 400 and closes") {
     CHECK(status_line(r.response) == "HTTP/1.1 400 Bad Request");
     CHECK(r.response.find("malformed request body") != std::string::npos);
     CHECK(r.closed_by_peer);
-    CHECK(origin.requests_served() == 0);
+    CHECK(origin.connections_accepted() == 0);
 }
 
 TEST_CASE("answers a garbage request line with 400") {
@@ -67,7 +67,7 @@ TEST_CASE("answers oversize request headers with 431") {
     auto r = curl({"-x", proxy.proxy_url(), "-w", "%{http_code}", "-o", "/dev/null", "-H",
                    "X-Big: " + std::string(10000, 'a'), origin.url("/hello")});
     CHECK(r.out == "431");
-    CHECK(origin.requests_served() == 0);
+    CHECK(origin.connections_accepted() == 0);
 }
 
 TEST_CASE("answers a request head that stalls with 408") {

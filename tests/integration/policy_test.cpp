@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <boost/asio.hpp>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -204,8 +205,8 @@ TEST_CASE("a broken policy file stops start-up with its position") {
     TempDir dir;
     auto policy = dir.write("policy.yaml", "version: 1\nmode: sometimes\n");
     auto config = dir.write("minewall.yaml", "policy:\n  file: " + policy + "\n");
-    auto r = run_command({minewall_binary(), "--config", config, "--listen", "127.0.0.1:0",
-                          "--state-dir", dir.file("state")});
+    auto r = run_minewall(
+        {"--config", config, "--listen", "127.0.0.1:0", "--state-dir", dir.file("state")});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(policy + ":2:") != std::string::npos);
 }
@@ -229,15 +230,16 @@ TEST_CASE("blocks getwork mining over a plain HTTP POST and forwards ordinary JS
 
 TEST_CASE(
     "downloads a URL feed at start-up and blocks what it lists, even after a restart offline") {
-    OriginServer feed_server;
-    feed_server.add_route("/pools.txt", "text/plain",
-                          "# test pool list\n0.0.0.0 pool.feedtest.example\nbad:line:here\n");
+    auto feed_server = std::make_unique<OriginServer>();
+    feed_server->add_route("/pools.txt", "text/plain",
+                           "# test pool list\n0.0.0.0 pool.feedtest.example\nbad:line:here\n");
     TempDir dir;
     auto policy = dir.write(
         "policy.yaml",
-        "version: 1\nfeeds:\n  - name: test-pools\n    source: " + feed_server.url("/pools.txt") +
+        "version: 1\nfeeds:\n  - name: test-pools\n    source: " + feed_server->url("/pools.txt") +
             "\n    format: hosts\n    refresh: 1h\n");
-    const std::string config = "policy:\n  file: " + policy + "\n";
+    // Checked every 200 ms: a feed loaded from its disk copy is due for a download at once.
+    const std::string config = "policy:\n  file: " + policy + "\n  check_interval: 200ms\n";
     const std::string state = dir.file("state");
     {
         MinewallProcess proxy(config, {"--no-intercept"}, state);
@@ -245,10 +247,14 @@ TEST_CASE(
                        "http://eu1.pool.feedtest.example:443/"});
         CHECK(r.out == "403");
     }
-    CHECK(feed_server.requests_served() == 1);
-    // The feed's last good copy is on disk: with the feed server unreachable it still applies.
-    feed_server.add_route("/pools.txt", "text/html", "");
+    CHECK(feed_server->requests_served() == 1);
+    // The feed server is gone (its port refuses connections): the last good copy on disk
+    // still applies.
+    feed_server.reset();
     MinewallProcess offline(config, {"--no-intercept"}, state);
+    // It did try the network, and failed.
+    CHECK(offline.process().wait_for_output("feed 'test-pools': fetch failed",
+                                            std::chrono::seconds(20)));
     auto r = curl({"-p", "-x", offline.proxy_url(), "-w", "%{http_connect}",
                    "http://pool.feedtest.example:443/"});
     CHECK(r.out == "403");

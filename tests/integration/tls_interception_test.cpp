@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
 #include "tests/support/tls_http_origin.hpp"
@@ -96,6 +97,8 @@ TEST_CASE("SIGUSR2 and shutdown log the counters: requests, leaf cache, web log"
                        "-w", "%{http_code}", origin.url("localhost", path)});
         CHECK(r.out == "200");
     }
+    // A CONNECT's record is written when its tunnel ends, just after curl has gone.
+    REQUIRE(eventually([&] { return nss_log_lines(logs.file("web.log")).size() == 4; }));
     proxy.process().signal(SIGUSR2);
     auto log = proxy.process().wait_for_output("statistics (SIGUSR2)", std::chrono::seconds(10));
     REQUIRE(log);
@@ -198,8 +201,8 @@ TEST_CASE("a reload applies new splice domains and verify exceptions to the next
     CHECK(r.out.substr(r.out.size() - 3) == "200");
     CHECK(r.err.find("issuer: CN=minewall CA") != std::string::npos);
 
-    // The exception removed again: refused again, even though an unverified connection to the
-    // origin may still be idle in the pool.
+    // The exception removed again: refused again (s_server closes after each answer; the
+    // pooled case is the next test).
     reload("");
     r = fetch(proxy.ca_file());
     CHECK(r.out.find("502 Bad Gateway") == 0);
@@ -210,6 +213,37 @@ TEST_CASE("a reload applies new splice domains and verify exceptions to the next
     CHECK(r.out.substr(r.out.size() - 3) == "200");
     CHECK(r.err.find("issuer: CN=minewall test origin CA") != std::string::npos);
     CHECK(r.err.find("issuer: CN=minewall CA") == std::string::npos);
+}
+
+TEST_CASE("an idle unverified origin connection is not reused once its verify exception is gone") {
+    TlsOrigin pki(TlsOrigin::Certificate::Expired);
+    TlsHttpOrigin origin(pki.cert_file(), pki.key_file());  // keeps connections alive
+    TempDir logs;
+    auto config = [&](const std::string& tls_section) {
+        return "connect_ports: [" + std::to_string(origin.port()) + "]\n" + tls_section +
+               splunk_log_config(logs.file("web.log"));
+    };
+    MinewallProcess proxy(config("tls:\n  verify_exceptions: [localhost]\n"),
+                          {"--upstream-ca", pki.ca_file(), "--workers", "1"});
+    const auto url = "https://localhost:" + std::to_string(origin.port()) + "/";
+    auto fetch = [&] {
+        return curl(
+            {"--cacert", proxy.ca_file(), "-x", proxy.proxy_url(), "-w", "\n%{http_code}", url});
+    };
+    // Two client connections ride one unverified origin connection: it is pooled.
+    CHECK(fetch().out == "hello over tls\n\n200");
+    CHECK(fetch().out == "hello over tls\n\n200");
+    REQUIRE(origin.tls_handshakes() == 1);
+
+    std::ofstream(proxy.config_path()) << config("");
+    auto before = proxy.log().size();
+    proxy.process().signal(SIGHUP);
+    REQUIRE(proxy.process().wait_for_output("configuration reloaded", std::chrono::seconds(10)));
+    REQUIRE(proxy.log().find("configuration reloaded", before) != std::string::npos);
+    // The idle connection was never verified: the next tunnel must verify, and refuse.
+    auto r = fetch();
+    CHECK(r.out.find("502 Bad Gateway") == 0);
+    CHECK(r.out.find("expired") != std::string::npos);
 }
 
 TEST_CASE("an origin whose certificate names another host gets a 502 inside TLS") {
@@ -341,8 +375,8 @@ TEST_CASE("an operator CA whose key does not match stops start-up naming the fil
     REQUIRE(made.exit_code == 0);
     auto config = dir.write("minewall.yaml", "tls:\n  ca_cert_file: " + origin.ca_file() +
                                                  "\n  ca_key_file: " + other_key + "\n");
-    auto r = run_command({minewall_binary(), "--config", config, "--listen", "127.0.0.1:0",
-                          "--state-dir", dir.file("state")});
+    auto r = run_minewall(
+        {"--config", config, "--listen", "127.0.0.1:0", "--state-dir", dir.file("state")});
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("key") != std::string::npos);
     CHECK(r.err.find(other_key) != std::string::npos);

@@ -72,8 +72,11 @@ TEST_CASE("cuts a WebSocket whose first message is a mining-pool login") {
         "\"type\":\"anonymous\",\"user\":null,\"goal\":0}}");
     CHECK(r.handshake_ok);
     CHECK(r.echoed.empty());
+    // Only once the origin's side has ended is "it received nothing" final.
+    REQUIRE(origin.wait_all_closed(std::chrono::seconds(10)));
+    CHECK(origin.connections_accepted() == 1);
     CHECK(origin.websocket_messages().empty());  // the pool never saw the login
-    CHECK(proxy.log().find("blocked WebSocket") != std::string::npos);
+    CHECK(proxy.process().wait_for_output("blocked WebSocket", std::chrono::seconds(10)));
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "tests/support/origin_server.hpp"
 
+#include <poll.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -38,6 +40,11 @@ struct OriginServer::Impl {
     tcp::acceptor acceptor{context};
     std::atomic<std::uint64_t> accepted{0};
     std::atomic<std::uint64_t> served{0};
+    std::atomic<std::uint64_t> idle_closed{0};
+    std::atomic<std::uint64_t> closed{0};
+    std::atomic<std::uint64_t> dropped{0};
+    std::atomic<std::int64_t> idle_close_ms{0};
+    std::atomic<bool> drop_reused{false};
     std::atomic<bool> stopping{false};
     std::thread accept_thread;
     std::mutex mutex;
@@ -57,14 +64,42 @@ struct OriginServer::Impl {
         return it->second;
     }
 
-    void serve(std::shared_ptr<tcp::socket> socket) {
+    // Serves one connection, then closes it: a real origin closes when its client does (or
+    // when it is done), and a proxy waiting for that close must not wait for the test's end.
+    void serve_and_close(const std::shared_ptr<tcp::socket>& socket) {
+        serve(socket);
+        std::lock_guard lock(mutex);
+        boost::system::error_code ignored;
+        socket->shutdown(tcp::socket::shutdown_both, ignored);
+        socket->close(ignored);
+        ++closed;
+    }
+
+    // Waits for the next request on a kept-alive connection; false when the idle limit passed
+    // first (then the origin closes, as nginx's keepalive_timeout does).
+    bool next_request_within_idle_limit(tcp::socket& socket, const beast::flat_buffer& buffer) {
+        auto limit = idle_close_ms.load();
+        if (limit <= 0 || buffer.size() > 0) return true;
+        pollfd p{socket.native_handle(), POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(limit)) > 0) return true;
+        ++idle_closed;
+        return false;
+    }
+
+    void serve(const std::shared_ptr<tcp::socket>& socket) {
         beast::flat_buffer buffer;
         boost::system::error_code ec;
-        for (;;) {
+        for (std::uint64_t on_connection = 0;; ++on_connection) {
+            if (on_connection > 0 && !next_request_within_idle_limit(*socket, buffer)) return;
             http::request_parser<http::string_body> parser;
             parser.body_limit(256 * 1024 * 1024);
             http::read_header(*socket, buffer, parser, ec);
             if (ec) return;
+            if (on_connection > 0 && drop_reused) {
+                // The race a pooled connection can lose: the origin's close crosses the request.
+                ++dropped;
+                return;
+            }
             auto& req = parser.get();
             if (req[http::field::expect] == "100-continue") {
                 http::response<http::empty_body> go{http::status::continue_, 11};
@@ -217,7 +252,7 @@ OriginServer::OriginServer() : impl_(std::make_unique<Impl>()) {
             ++impl->accepted;
             std::lock_guard lock(impl->mutex);
             impl->sockets.push_back(socket);
-            impl->connections.emplace_back([impl, socket] { impl->serve(socket); });
+            impl->connections.emplace_back([impl, socket] { impl->serve_and_close(socket); });
         }
     });
 }
@@ -233,10 +268,15 @@ OriginServer::~OriginServer() {
     }
     impl_->accept_thread.join();
     impl_->acceptor.close(ec);
-    std::lock_guard lock(impl_->mutex);
-    for (auto& s : impl_->sockets)
-        s->shutdown(tcp::socket::shutdown_both, ec);
-    for (auto& t : impl_->connections)
+    std::vector<std::thread> connections;
+    {
+        // Not held while joining: a connection thread takes it to close its socket.
+        std::lock_guard lock(impl_->mutex);
+        for (auto& s : impl_->sockets)
+            s->shutdown(tcp::socket::shutdown_both, ec);
+        connections = std::move(impl_->connections);
+    }
+    for (auto& t : connections)
         t.join();
 }
 
@@ -272,6 +312,27 @@ std::uint64_t OriginServer::connections_accepted() const {
 }
 std::uint64_t OriginServer::requests_served() const {
     return impl_->served;
+}
+
+void OriginServer::close_idle_after(std::chrono::milliseconds idle) {
+    impl_->idle_close_ms = idle.count();
+}
+void OriginServer::drop_requests_on_reused_connections(bool drop) {
+    impl_->drop_reused = drop;
+}
+bool OriginServer::wait_all_closed(std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (impl_->closed < impl_->accepted) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return true;
+}
+std::uint64_t OriginServer::idle_connections_closed() const {
+    return impl_->idle_closed;
+}
+std::uint64_t OriginServer::requests_dropped() const {
+    return impl_->dropped;
 }
 
 std::string OriginServer::big_body(std::size_t bytes) {

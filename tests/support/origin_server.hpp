@@ -14,8 +14,9 @@
 //                          and the end only after release_held() (or 30 s)
 //   /status/NNN            an empty response with that status
 //   /ws                    a WebSocket echo
-// It can also serve TLS (see origin_tls in later tests) — plain only here.
+// Every connection is closed when its client closes or the origin is done with it.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,6 +46,16 @@ class OriginServer {
 
     std::uint64_t connections_accepted() const;
     std::uint64_t requests_served() const;
+
+    // Closes a kept-alive connection on which no request arrived within `idle` (0: never).
+    void close_idle_after(std::chrono::milliseconds idle);
+    // Reads the second and later requests on a connection and closes it without answering:
+    // the origin's idle close crossing a request that a proxy sent on a pooled connection.
+    void drop_requests_on_reused_connections(bool drop);
+    std::uint64_t idle_connections_closed() const;
+    // Waits until every accepted connection has ended (what it received is then final).
+    bool wait_all_closed(std::chrono::milliseconds timeout) const;
+    std::uint64_t requests_dropped() const;
 
     // The byte pattern /big serves, for comparisons.
     static std::string big_body(std::size_t bytes);

@@ -67,7 +67,8 @@ void RawConnection::send(const std::string& bytes) {
 
 const std::string& RawConnection::read_until(const std::string& marker,
                                              std::chrono::milliseconds timeout) {
-    receive_until(
+    if (closed_by_peer_) return received_;
+    closed_by_peer_ = receive_until(
         fd_, received_, std::chrono::steady_clock::now() + timeout,
         [&marker](const std::string& so_far) { return so_far.find(marker) != std::string::npos; });
     return received_;

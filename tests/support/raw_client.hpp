@@ -26,10 +26,13 @@ class RawConnection {
     // passes; returns everything received so far.
     const std::string& read_until(const std::string& marker,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // True once a read saw the peer close the connection.
+    bool closed_by_peer() const { return closed_by_peer_; }
 
   private:
     int fd_ = -1;
     std::string received_;
+    bool closed_by_peer_ = false;
 };
 
 RawExchange raw_exchange(std::uint16_t port, const std::string& request,

@@ -63,7 +63,14 @@ struct TlsHttpOrigin::Impl {
             auto stream = std::make_shared<Stream>(std::move(socket), tls);
             std::lock_guard lock(mutex);
             streams.push_back(stream);
-            connections.emplace_back([this, stream] { serve(*stream); });
+            connections.emplace_back([this, stream] {
+                serve(*stream);
+                // Done with it, or its client left: the TCP connection ends now, as a real
+                // origin's would (the object stays until the destructor).
+                std::lock_guard lock(mutex);
+                boost::system::error_code ignored;
+                stream->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+            });
         }
     }
 };
@@ -82,10 +89,15 @@ TlsHttpOrigin::~TlsHttpOrigin() {
     asio::ip::tcp::socket wake(impl_->io);
     wake.connect(impl_->acceptor.local_endpoint(), ignored);
     impl_->accept_thread.join();
-    std::lock_guard lock(impl_->mutex);
-    for (auto& stream : impl_->streams)
-        stream->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    for (auto& t : impl_->connections)
+    std::vector<std::thread> connections;
+    {
+        // Not held while joining: a connection thread takes it to shut its socket down.
+        std::lock_guard lock(impl_->mutex);
+        for (auto& stream : impl_->streams)
+            stream->lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        connections = std::move(impl_->connections);
+    }
+    for (auto& t : connections)
         t.join();
 }
 

@@ -1,8 +1,6 @@
 #include "tests/support/tls_origin.hpp"
 
-#include <boost/asio.hpp>
 #include <stdexcept>
-#include <thread>
 
 namespace minewall::testing {
 
@@ -13,20 +11,6 @@ void openssl(const std::vector<std::string>& args) {
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_command(argv, std::chrono::seconds(30));
     if (r.exit_code != 0) throw std::runtime_error("openssl " + args[0] + " failed: " + r.err);
-}
-
-std::uint16_t free_port() {
-    boost::asio::io_context ctx;
-    boost::asio::ip::tcp::acceptor a(ctx, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-}
-
-bool accepts(std::uint16_t port) {
-    boost::asio::io_context ctx;
-    boost::asio::ip::tcp::socket s(ctx);
-    boost::system::error_code ec;
-    s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
-    return !ec;
 }
 
 }  // namespace
@@ -42,19 +26,31 @@ TlsOrigin::TlsOrigin(Certificate kind) {
     dir_.write("ext", kind == Certificate::WrongHost
                           ? "subjectAltName=DNS:other.example\n"
                           : "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    // -days 0: valid for no time at all, so expired a second later.
-    openssl({"x509", "-req", "-in", f("server.csr"), "-CA", ca_file_, "-CAkey", f("ca.key"),
-             "-CAcreateserial", "-out", f("server.pem"), "-days",
-             kind == Certificate::Expired ? "0" : "2", "-extfile", f("ext")});
-    if (kind == Certificate::Expired) std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    if (kind == Certificate::Expired) {
+        // `openssl ca` can date a certificate in the past: expired from the start, no waiting.
+        dir_.write("index.txt", "");
+        dir_.write("serial", "01\n");
+        dir_.write("ca.cnf",
+                   "[ca]\ndefault_ca = test_ca\n[test_ca]\ndatabase = " + f("index.txt") +
+                       "\nnew_certs_dir = " + dir_.path() + "\nserial = " + f("serial") +
+                       "\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n");
+        openssl({"ca", "-batch", "-notext", "-config", f("ca.cnf"), "-cert", ca_file_, "-keyfile",
+                 f("ca.key"), "-in", f("server.csr"), "-out", f("server.pem"), "-startdate",
+                 "20200101000000Z", "-enddate", "20200102000000Z", "-extfile", f("ext")});
+    } else {
+        openssl({"x509", "-req", "-in", f("server.csr"), "-CA", ca_file_, "-CAkey", f("ca.key"),
+                 "-CAcreateserial", "-out", f("server.pem"), "-days", "2", "-extfile", f("ext")});
+    }
 
-    port_ = free_port();
+    // Port 0: s_server binds a free port itself and says which ("ACCEPT 127.0.0.1:PORT").
     server_ = std::make_unique<ChildProcess>(std::vector<std::string>{
-        "openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port_), "-cert",
-        f("server.pem"), "-key", f("server.key"), "-www", "-quiet", "-naccept", "1000"});
-    for (int i = 0; i < 500 && !accepts(port_); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (!accepts(port_)) throw std::runtime_error("openssl s_server did not start");
+        "openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", f("server.pem"), "-key",
+        f("server.key"), "-www", "-naccept", "1000"});
+    auto text = server_->wait_for_output("ACCEPT 127.0.0.1:", std::chrono::seconds(10));
+    if (!text)
+        throw std::runtime_error("openssl s_server did not start: " + server_->stderr_text());
+    auto at = text->find("ACCEPT 127.0.0.1:") + std::string("ACCEPT 127.0.0.1:").size();
+    port_ = static_cast<std::uint16_t>(std::stoi(text->substr(at)));
 }
 
 }  // namespace minewall::testing
