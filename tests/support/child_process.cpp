@@ -58,6 +58,9 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::string stdin_file
         posix_spawn_file_actions_addopen(&actions, 0, stdin_file.c_str(), O_RDONLY, 0);
     else
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    // Only stdin, stdout and stderr: a listener or connection of the test's own (an origin,
+    // a pool stand-in) must not live on in minewall or curl after the test closed it.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 
     std::vector<char*> args;
     for (auto& a : argv)
