@@ -15,15 +15,15 @@
 #include "config/config_loader.hpp"
 #include "policy/policy_commands.hpp"
 #include "policy/policy_store.hpp"
-#include "proxy/feed_downloader.hpp"
-#include "proxy/identity_sources.hpp"
-#include "proxy/proxy_state.hpp"
-#include "proxy/run_options.hpp"
-#include "proxy/server.hpp"
-#include "proxy/statistics.hpp"
-#include "proxy/tls_interception.hpp"
-#include "proxy/transaction_sink.hpp"
-#include "proxy/weblog_setup.hpp"
+#include "proxy/ops/feed_downloader.hpp"
+#include "identity/identity_sources.hpp"
+#include "proxy/ops/proxy_state.hpp"
+#include "proxy/ops/run_options.hpp"
+#include "proxy/listen/server.hpp"
+#include "proxy/ops/statistics.hpp"
+#include "proxy/tunnel/tls_interception.hpp"
+#include "proxy/session/transaction_sink.hpp"
+#include "proxy/ops/weblog_setup.hpp"
 #include "weblog/logs_commands.hpp"
 #include "weblog/web_log.hpp"
 
@@ -159,7 +159,7 @@ int run_proxy(const proxy::RunOptions& options) {
     } else {
         spdlog::info("TLS interception off: CONNECT tunnels are relayed untouched");
     }
-    auto identity = proxy::load_identity_sources(cfg.identity);
+    auto identity = identity::load_identity_sources(cfg.identity);
     if (!identity.sources) {
         print_errors(identity.errors);
         return 2;
@@ -182,7 +182,7 @@ int run_proxy(const proxy::RunOptions& options) {
             return std::nullopt;
         }
         spdlog::set_level(spdlog::level::from_str(fresh.config->log_level));
-        auto fresh_identity = proxy::load_identity_sources(fresh.config->identity);
+        auto fresh_identity = identity::load_identity_sources(fresh.config->identity);
         if (!fresh_identity.sources) {
             error.clear();
             for (const auto& e : fresh_identity.errors)

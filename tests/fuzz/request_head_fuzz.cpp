@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "proxy/hop_by_hop.hpp"
-#include "proxy/request_target.hpp"
-#include "proxy/via_header.hpp"
+#include "proxy/http/hop_by_hop.hpp"
+#include "proxy/http/request_target.hpp"
+#include "proxy/http/via_header.hpp"
 
 namespace http = boost::beast::http;
 using namespace minewall::proxy;

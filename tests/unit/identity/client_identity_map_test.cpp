@@ -1,4 +1,4 @@
-#include "proxy/client_identity_map.hpp"
+#include "identity/client_identity_map.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
-using minewall::proxy::ClientIdentity;
-using minewall::proxy::ClientIdentityMap;
+using minewall::identity::ClientIdentity;
+using minewall::identity::ClientIdentityMap;
 
 namespace {
 

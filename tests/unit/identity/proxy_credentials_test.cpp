@@ -1,4 +1,4 @@
-#include "proxy/proxy_credentials.hpp"
+#include "identity/proxy_credentials.hpp"
 
 #include <crypt.h>
 #include <doctest/doctest.h>
@@ -11,10 +11,10 @@
 #include <stdexcept>
 #include <thread>
 
-using minewall::proxy::parse_proxy_authorization;
-using minewall::proxy::ProxyCredentials;
-using minewall::proxy::render_proxy_authenticate;
-using minewall::proxy::VerificationCacheOptions;
+using minewall::identity::parse_proxy_authorization;
+using minewall::identity::ProxyCredentials;
+using minewall::identity::render_proxy_authenticate;
+using minewall::identity::VerificationCacheOptions;
 
 namespace {
 

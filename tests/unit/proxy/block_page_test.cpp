@@ -1,4 +1,4 @@
-#include "proxy/block_page.hpp"
+#include "proxy/http/block_page.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/dns_cache.hpp"
+#include "proxy/forward/dns_cache.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/error_page.hpp"
+#include "proxy/http/error_page.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/heap_release.hpp"
+#include "proxy/ops/heap_release.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/hop_by_hop.hpp"
+#include "proxy/http/hop_by_hop.hpp"
 
 #include <doctest/doctest.h>
 

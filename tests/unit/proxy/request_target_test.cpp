@@ -1,4 +1,4 @@
-#include "proxy/request_target.hpp"
+#include "proxy/http/request_target.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "proxy/response_head_size.hpp"
+#include "proxy/http/response_head_size.hpp"
 
 #include <doctest/doctest.h>
 

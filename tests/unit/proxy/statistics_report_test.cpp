@@ -1,4 +1,4 @@
-#include "proxy/statistics_report.hpp"
+#include "proxy/ops/statistics_report.hpp"
 
 #include <doctest/doctest.h>
 

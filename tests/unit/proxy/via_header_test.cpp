@@ -1,4 +1,4 @@
-#include "proxy/via_header.hpp"
+#include "proxy/http/via_header.hpp"
 
 #include <doctest/doctest.h>
 
