@@ -18,7 +18,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "mutation")
 SRC = os.path.join(WORK, "src")
-BUILD = os.path.join(WORK, "build")
+# The build folder sits inside the copy at the same place as the main tree's ASan build
+# (build/test), so with CCACHE_BASEDIR every unchanged file is a ccache hit.
+BUILD = os.path.join(SRC, "build", "test")
 # Test binary per suite name used in mutations.txt.
 SUITES = {
     "integration": "tests/integration/integration_proxy",
@@ -89,7 +91,7 @@ def copy_tree():
 
 
 def build(targets):
-    env = dict(os.environ, CCACHE_BASEDIR=WORK, CCACHE_NOHASHDIR="1")
+    env = dict(os.environ, CCACHE_BASEDIR=SRC, CCACHE_NOHASHDIR="1")
     if not os.path.exists(os.path.join(BUILD, "build.ninja")):
         subprocess.run(["cmake", "-S", SRC, "-B", BUILD, "-G", "Ninja", "-DMINEWALL_SANITIZE=ON",
                         "-DCMAKE_BUILD_TYPE=Debug"], check=True, env=env,
