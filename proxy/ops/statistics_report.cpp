@@ -2,14 +2,18 @@
 
 namespace minewall::proxy {
 
-void StatisticsReport::add(std::string_view key, std::uint64_t value) {
-    values_.emplace_back(std::string(key), value);
+void StatisticsReport::set(Counter counter, std::uint64_t value) {
+    values_[static_cast<std::size_t>(counter)] = value;
+}
+
+std::optional<std::uint64_t> StatisticsReport::get(Counter counter) const {
+    return values_[static_cast<std::size_t>(counter)];
 }
 
 bool StatisticsReport::get(std::string_view key, std::uint64_t& value) const {
-    for (const auto& [k, v] : values_) {
-        if (k == key) {
-            value = v;
+    for (std::size_t i = 0; i < counter_table.size(); ++i) {
+        if (counter_table[i].key == key && values_[i]) {
+            value = *values_[i];
             return true;
         }
     }
@@ -18,11 +22,26 @@ bool StatisticsReport::get(std::string_view key, std::uint64_t& value) const {
 
 std::string StatisticsReport::line() const {
     std::string out;
-    for (const auto& [key, value] : values_) {
+    for (std::size_t i = 0; i < counter_table.size(); ++i) {
+        if (!values_[i]) continue;
         if (!out.empty()) out += ' ';
-        out += key;
+        out += counter_table[i].key;
         out += '=';
-        out += std::to_string(value);
+        out += std::to_string(*values_[i]);
+    }
+    return out;
+}
+
+std::string StatisticsReport::prometheus_text() const {
+    std::string out;
+    for (std::size_t i = 0; i < counter_table.size(); ++i) {
+        if (!values_[i]) continue;
+        const auto& spec = counter_table[i];
+        std::string name = "minewall_" + std::string(spec.key);
+        if (spec.kind == CounterKind::counter) name += "_total";
+        out += "# HELP " + name + " " + std::string(spec.help) + "\n";
+        out += "# TYPE " + name + (spec.kind == CounterKind::counter ? " counter\n" : " gauge\n");
+        out += name + " " + std::to_string(*values_[i]) + "\n";
     }
     return out;
 }
