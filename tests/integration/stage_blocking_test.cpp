@@ -655,8 +655,8 @@ TEST_CASE(
 
 TEST_CASE("the web-log record of a tunnel that failed after an early 200 names the reason" *
           doctest::skip() *
-          doctest::description("README claim not met: WebRecord::error is in no NSS field")) {
-    // README (TLS options): "...and the web-log record carries the reason". minewall keeps the
+          doctest::description("not yet: WebRecord::error is in no NSS field (README says so)")) {
+    // The README used to claim "...and the web-log record carries the reason". minewall keeps the
     // reason in WebRecord::error, which no NSS token renders (not even the json preset, which
     // has every field); only the debug-level operational log line shows it.
     PooledUnreachableOrigin t;
