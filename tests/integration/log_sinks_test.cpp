@@ -33,14 +33,6 @@ void blocked_request(const MinewallProcess& proxy, const OriginServer& origin) {
     REQUIRE(r.out == "403");
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
 // RFC 6587 octet counting: "<length> <record>" repeated; nullopt when a frame is malformed.
 std::optional<std::vector<std::string>> octet_frames(const std::string& stream) {
     std::vector<std::string> frames;

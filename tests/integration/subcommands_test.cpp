@@ -23,14 +23,6 @@ CommandResult run_cli(std::vector<std::string> args, const std::string& stdin_fi
     return run_minewall(std::move(args), std::chrono::seconds(60), stdin_file);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
-
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }

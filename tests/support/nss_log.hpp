@@ -9,12 +9,17 @@
 
 namespace minewall::testing {
 
-inline std::vector<std::string> nss_log_lines(const std::string& path) {
+// The lines of a text, without their newlines.
+inline std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> lines;
-    std::istringstream in(read_file(path));
+    std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
         lines.push_back(line);
     return lines;
+}
+
+inline std::vector<std::string> nss_log_lines(const std::string& path) {
+    return lines_of(read_file(path));
 }
 
 // True when the record has exactly this key=value pair.
