@@ -85,9 +85,10 @@ def copy_tree():
         if not os.path.isfile(source):
             continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        # Only copy what changed, so unchanged files keep their timestamps (fast rebuilds).
+        # Only copy what changed: unchanged files keep their timestamps (fast rebuilds), and a
+        # changed one gets a new one (not the source's, which may be older than its object).
         if not os.path.exists(target) or open(source, "rb").read() != open(target, "rb").read():
-            shutil.copy2(source, target)
+            shutil.copyfile(source, target)
 
 
 def build(targets):
