@@ -2,7 +2,6 @@
 // hop-by-hop and Via checks the session applies to a parsed head. Nothing may crash, leak or
 // read out of bounds, and a parsed target must round-trip to a consistent authority.
 #include <boost/beast/http.hpp>
-
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <span>
 
-#include "proxy/sniff/client_hello.hpp"
 #include "certs/host_name.hpp"
+#include "proxy/sniff/client_hello.hpp"
 #include "proxy/sniff/protocol_sniffer.hpp"
 
 using namespace minewall::sniff;
