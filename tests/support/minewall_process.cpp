@@ -35,7 +35,8 @@ MinewallProcess::MinewallProcess(const std::string& config_yaml,
                                      "--listen",        "127.0.0.1:0", "--state-dir", state_dir_};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     process_ = std::make_unique<ChildProcess>(argv);
-    auto text = process_->wait_for_output("ready (instance", std::chrono::seconds(20));
+    // Generous: a loaded machine (a sanitizer build, two suites at once) starts slowly.
+    auto text = process_->wait_for_output("ready (instance", std::chrono::seconds(60));
     if (!text) {
         throw std::runtime_error("minewall did not start: " + log());
     }
