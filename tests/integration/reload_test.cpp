@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
 #include "tests/support/origin_server.hpp"
@@ -22,16 +23,9 @@ namespace {
 std::string reload_and_wait(MinewallProcess& proxy, const std::string& needle) {
     const auto before = proxy.log().size();
     proxy.process().signal(SIGHUP);
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    for (;;) {
-        auto log = proxy.log();
-        if (log.find(needle, before) != std::string::npos) return log.substr(before);
-        if (std::chrono::steady_clock::now() >= deadline) {
-            FAIL("no '" << needle << "' in the log after SIGHUP:\n" << log);
-            return {};
-        }
-        std::this_thread::sleep_for(10ms);
-    }
+    if (!eventually([&] { return proxy.log().find(needle, before) != std::string::npos; }))
+        FAIL("no '" << needle << "' in the log after SIGHUP:\n" << proxy.log());
+    return proxy.log().substr(before);
 }
 
 // A users file line for user with password, hashed with sha512-crypt.

@@ -2,7 +2,6 @@
 // the TLS 1.2 floor towards origins, monitor mode, pool IPs and miner URLs, feeds of every
 // format and source, and the failure path after an early CONNECT 200.
 #include <doctest/doctest.h>
-#include <fcntl.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -16,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
 #include "tests/support/origin_server.hpp"
@@ -36,22 +36,6 @@ bool has_json_pair(const std::string& line, const std::string& key, const std::s
     return line.find("\"" + key + "\":\"" + value + "\"") != std::string::npos;
 }
 
-// Test servers run in this process and every child (minewall, curl, openssl) would inherit
-// their listening socket and keep the port open after the test closed it.
-void close_on_exec(int fd) {
-    ::fcntl(fd, F_SETFD, ::fcntl(fd, F_GETFD) | FD_CLOEXEC);
-}
-
-// Waits until pred() holds or the timeout passes; returns pred()'s last value.
-template <class Pred>
-bool eventually(Pred pred, std::chrono::milliseconds timeout = 10s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!pred()) {
-        if (std::chrono::steady_clock::now() >= deadline) return pred();
-        std::this_thread::sleep_for(10ms);
-    }
-    return true;
-}
 
 // A TCP origin on any loopback address (127.0.0.2 too) that counts connections and the bytes
 // they carry, and answers whatever arrives with a small HTTP response before closing: a
@@ -61,7 +45,6 @@ class CountingOrigin {
   public:
     explicit CountingOrigin(const std::string& address = "127.0.0.1")
         : acceptor_(context_, {asio::ip::make_address(address), 0}) {
-        close_on_exec(acceptor_.native_handle());
         accept_thread_ = std::thread([this] { accept_loop(); });
     }
     ~CountingOrigin() {
@@ -176,7 +159,6 @@ class ClosableTlsOrigin {
     explicit ClosableTlsOrigin(const TlsOrigin& pki)
         : acceptor_(context_, {asio::ip::make_address("127.0.0.1"), 0}),
           port_(acceptor_.local_endpoint().port()) {
-        close_on_exec(acceptor_.native_handle());
         tls_.use_certificate_chain_file(pki.cert_file());
         tls_.use_private_key_file(pki.key_file(), asio::ssl::context::pem);
         accept_thread_ = std::thread([this] { accept_loop(); });

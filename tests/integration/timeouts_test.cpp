@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/eventually.hpp"
 #include "tests/support/minewall_process.hpp"
 #include "tests/support/nss_log.hpp"
 #include "tests/support/origin_server.hpp"
@@ -93,17 +94,16 @@ class ClientSocket {
 
 // Polls until connecting to the port is refused (the listener closed), up to the timeout.
 bool wait_until_refused(std::uint16_t port, std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        auto addr = loopback(port);
-        bool refused = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
-                       errno == ECONNREFUSED;
-        ::close(fd);
-        if (refused) return true;
-        if (Clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(10ms);
-    }
+    return eventually(
+        [port] {
+            int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+            auto addr = loopback(port);
+            bool refused = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
+                           errno == ECONNREFUSED;
+            ::close(fd);
+            return refused;
+        },
+        timeout);
 }
 
 // A loopback "origin" that never completes a TCP handshake: a listener with backlog 0 whose

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/eventually.hpp"
+
 namespace minewall::testing {
 
 namespace asio = boost::asio;
@@ -321,12 +323,7 @@ void OriginServer::drop_requests_on_reused_connections(bool drop) {
     impl_->drop_reused = drop;
 }
 bool OriginServer::wait_all_closed(std::chrono::milliseconds timeout) const {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (impl_->closed < impl_->accepted) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
+    return eventually([this] { return impl_->closed >= impl_->accepted; }, timeout);
 }
 std::uint64_t OriginServer::idle_connections_closed() const {
     return impl_->idle_closed;
